@@ -49,6 +49,9 @@ export function randomLlamaWeights(cfg: LlamaConfig, seed: number): Map<string, 
     normal(`${p}.mlp.gate_proj.weight`, [I, H], 1 / Math.sqrt(H));
     normal(`${p}.mlp.up_proj.weight`, [I, H], 1 / Math.sqrt(H));
     normal(`${p}.mlp.down_proj.weight`, [H, I], 1 / Math.sqrt(I));
+    if (cfg.mlpBias) {
+      for (const [t, n] of [['gate', I], ['up', I], ['down', H]] as const) normal(`${p}.mlp.${t}_proj.bias`, [n], 0.1);
+    }
   }
   norm('model.norm.weight', H);
   if (!cfg.tieWordEmbeddings) normal('lm_head.weight', [cfg.vocabSize, H], 1 / Math.sqrt(H));
