@@ -152,8 +152,14 @@ export class GraphBuilder {
     const nodeName = this.fresh(opType);
     const outputs: string[] = [];
     for (let i = 0; i < outputCount; i++) {
-      outputs.push(outputName && outputCount === 1 ? this.claim(outputName) : `${nodeName}_output_${i}`);
-      if (!(outputName && outputCount === 1)) this.used.add(outputs[i]);
+      if (outputName && outputCount === 1) {
+        outputs.push(this.claim(outputName));
+        continue;
+      }
+      let candidate = `${nodeName}_output_${i}`;
+      for (let k = 1; this.used.has(candidate); k++) candidate = `${nodeName}_output_${i}_${k}`;
+      this.used.add(candidate);
+      outputs.push(candidate);
     }
     this.nodes.push({
       opType,

@@ -3,14 +3,14 @@
  * Entry point of the `attune` command line.
  */
 import { Command, CommanderError } from 'commander';
-import { CliUsageError, exitWithError } from './cli-error';
+import { exitWithError } from './cli-error';
 import { registerGenerateCommand } from './generate-command';
 import { registerModelCommands } from './model-commands';
 
 const program = new Command('attune')
   .description('Attune: personalized, private generative AI — model runtime and tools')
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `attune: ${s.slice(7)}` : s) });
 
 registerModelCommands(program);
 registerGenerateCommand(program);
@@ -18,9 +18,7 @@ registerGenerateCommand(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) {
-    if (error.exitCode === 0) process.exit(0);
-    process.exit(error.code === 'commander.invalidArgument' ? 2 : error.exitCode || 2);
-  }
-  exitWithError(error instanceof CliUsageError ? error : error);
+  // commander has already printed its own message; every parse error is a usage mistake.
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+  exitWithError(error);
 }

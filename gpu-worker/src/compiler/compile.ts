@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { serializeModel } from '../../../shared/onnx/serialize';
 import { loadCheckpoint } from '../model/checkpoint';
 import { DEFAULT_LORA_TARGETS, parseLlamaConfig, type LlamaConfig, type LoraTarget } from './llama-config';
@@ -108,6 +108,15 @@ function checkOptions(options: CompileOptions): Required<CompileOptions> {
   };
 }
 
+/** Refuses an output directory that is the source, or an existing directory that is not a compiled model. */
+async function checkOutputDir(hfDir: string, outDir: string): Promise<void> {
+  if (resolve(hfDir) === resolve(outDir)) throw new Error(`--out must differ from the source directory ${hfDir}`);
+  const entries = await readdir(outDir).catch(() => null);
+  if (entries && entries.length > 0 && !entries.includes(MANIFEST_FILE)) {
+    throw new Error(`${outDir} exists and is not a compiled Attune model; refusing to replace it`);
+  }
+}
+
 /**
  * Compiles `hfDir` into `outDir` (written to a temporary sibling, then renamed into place).
  *
@@ -116,6 +125,7 @@ function checkOptions(options: CompileOptions): Required<CompileOptions> {
  */
 export async function compileModel(hfDir: string, outDir: string, options: CompileOptions = {}): Promise<CompiledModel> {
   const opts = checkOptions(options);
+  await checkOutputDir(hfDir, outDir);
   const config = await readConfig(hfDir);
   const checkpoint = await loadCheckpoint(hfDir);
   const graph = buildLlamaDecoder(config, checkpoint, { loraTargets: opts.loraTargets, logits: opts.logits });
@@ -166,13 +176,13 @@ export async function readCompiledModel(dir: string): Promise<CompiledModel> {
   return { dir, modelPath: join(dir, MODEL_FILE), manifest, config: parseLlamaConfig(manifest.config) };
 }
 
-/** Cache key of a source directory: config, weight file sizes and times, options, compiler version. */
+/** Cache key of a source directory: sizes and times of config, tokenizer and weight files; options; compiler version. */
 async function cacheKey(hfDir: string, opts: Required<CompileOptions>): Promise<string> {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ v: COMPILER_VERSION, opts }));
-  for (const file of ['config.json', ...(await weightFiles(hfDir))]) {
-    const s = await stat(join(hfDir, file));
-    hash.update(`${file}:${s.size}:${s.mtimeMs}`);
+  for (const file of ['config.json', ...TOKENIZER_FILES, ...(await weightFiles(hfDir))]) {
+    const s = await stat(join(hfDir, file)).catch(() => null);
+    hash.update(s ? `${file}:${s.size}:${s.mtimeMs}` : `${file}:absent`);
   }
   return hash.digest('hex').slice(0, 16);
 }

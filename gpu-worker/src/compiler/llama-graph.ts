@@ -84,7 +84,8 @@ export function buildLlamaDecoder(cfg: LlamaConfig, w: WeightSource, options: De
   const normed = rmsNorm(g, hidden, finalNorm, cfg.rmsNormEps);
   if (options.lastHiddenState) g.output(normed, 'last_hidden_state', ElemType.FLOAT, ['batch_size', 'sequence_length', H]);
 
-  const tied = cfg.tieWordEmbeddings || !w.has('lm_head.weight');
+  // An untied model must ship lm_head.weight: require() names it when it is missing.
+  const tied = cfg.tieWordEmbeddings;
   const head = tied ? embed : g.initializer('lm_head.weight', ElemType.FLOAT, [cfg.vocabSize, H], w.require('lm_head.weight', [cfg.vocabSize, H]));
   const last = options.logits === 'last';
   const headInput = last ? slice(g, normed, [-1], [Number.MAX_SAFE_INTEGER], [1]) : normed;

@@ -11,6 +11,7 @@ export class EventQueue<T> implements AsyncIterable<T> {
   private rejectWaiting: ((error: unknown) => void) | null = null;
   private ended = false;
   private error: unknown = null;
+  private failed = false;
 
   push(item: T): void {
     if (this.ended) return;
@@ -33,6 +34,7 @@ export class EventQueue<T> implements AsyncIterable<T> {
   fail(error: unknown): void {
     if (this.ended) return;
     this.error = error;
+    this.failed = true;
     this.ended = true;
     if (this.rejectWaiting) {
       const reject = this.rejectWaiting;
@@ -45,7 +47,7 @@ export class EventQueue<T> implements AsyncIterable<T> {
     return {
       next: () => {
         if (this.items.length) return Promise.resolve({ value: this.items.shift() as T, done: false });
-        if (this.error) return Promise.reject(this.error);
+        if (this.failed) return Promise.reject(this.error);
         if (this.ended) return Promise.resolve({ value: undefined, done: true });
         return new Promise((resolve, reject) => {
           this.waiting = resolve;

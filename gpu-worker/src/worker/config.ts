@@ -1,0 +1,132 @@
+/**
+ * @module gpu-worker/worker/config
+ * The worker process's configuration: one typed object parsed from the environment at start-up,
+ * with every default in {@link WORKER_CONFIG_DEFAULTS} and errors that name the variable.
+ */
+import { hostname } from 'node:os';
+import { parseExecutionProviders, type ExecutionProviderName } from '../runtime/execution-provider';
+
+/** Settings of one worker process. */
+export interface WorkerConfig {
+  /** Redis holding the BullMQ queues and token streams (`REDIS_URL`, `redis://` or `rediss://`). */
+  redisUrl: string;
+  /** Model directory, Hugging Face layout (compiled on first use) or compiled (`ATTUNE_MODEL_DIR`). */
+  modelDir: string;
+  /** Base URL of the edge, where completion reports are posted (`EDGE_URL`). @default http://127.0.0.1:8787 */
+  edgeUrl: string;
+  /** Shared secret signing worker → edge requests, at least 32 characters (`INTERNAL_API_SECRET`). */
+  internalApiSecret: string;
+  /** Jobs run at once; also the engine's largest batch (`WORKER_CONCURRENCY`, 1..256). @default 16 */
+  concurrency: number;
+  /** Execution providers tried in order (`ATTUNE_EXECUTION_PROVIDERS`). @default ['cuda', 'cpu'] */
+  executionProviders: ExecutionProviderName[];
+  /** Name of this worker in heartbeats and logs (`WORKER_ID`). @default `<hostname>-<pid>` */
+  workerId: string;
+  /** Milliseconds between heartbeats (`HEARTBEAT_INTERVAL_MS`). @default 5000 */
+  heartbeatIntervalMs: number;
+  /** Milliseconds a shutdown waits for running jobs before handing them back (`DRAIN_TIMEOUT_MS`). @default 30000 */
+  drainTimeoutMs: number;
+  /** Milliseconds one job may run before it fails (`JOB_TIMEOUT_MS`). @default 300000 */
+  jobTimeoutMs: number;
+}
+
+/** Defaults of the optional variables, in one place. */
+export const WORKER_CONFIG_DEFAULTS = {
+  edgeUrl: 'http://127.0.0.1:8787',
+  concurrency: 16,
+  executionProviders: 'cuda,cpu',
+  heartbeatIntervalMs: 5_000,
+  drainTimeoutMs: 30_000,
+  jobTimeoutMs: 300_000,
+} as const;
+
+/** Shortest accepted `INTERNAL_API_SECRET` (256 bits of hex or 32 random characters). */
+export const MIN_INTERNAL_SECRET_LENGTH = 32;
+
+/** A configuration mistake; `variable` names the environment variable at fault. */
+export class WorkerConfigError extends Error {
+  override readonly name = 'WorkerConfigError';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable} ${message}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function value(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v ? v : undefined;
+}
+
+function required(env: Env, name: string): string {
+  const v = value(env, name);
+  if (v === undefined) throw new WorkerConfigError(name, 'is required');
+  return v;
+}
+
+function url(env: Env, name: string, protocols: string[], fallback?: string): string {
+  const raw = fallback === undefined ? required(env, name) : (value(env, name) ?? fallback);
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new WorkerConfigError(name, `must be a URL (${protocols.join(' or ')}), got "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+    throw new WorkerConfigError(name, `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+function integer(env: Env, name: string, min: number, max: number, fallback: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new WorkerConfigError(name, `must be an integer in ${min}..${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+/**
+ * Reads the worker's configuration from `env`.
+ *
+ * @throws WorkerConfigError naming the variable, e.g. `"REDIS_URL is required"`.
+ * @example
+ * const config = parseWorkerConfig({ REDIS_URL: 'redis://127.0.0.1:6379', ATTUNE_MODEL_DIR: 'models/tiny',
+ *   INTERNAL_API_SECRET: 'x'.repeat(32) });
+ * config.concurrency; // 16
+ */
+export function parseWorkerConfig(env: Env = process.env): WorkerConfig {
+  const redisUrl = url(env, 'REDIS_URL', ['redis', 'rediss']);
+  const modelDir = required(env, 'ATTUNE_MODEL_DIR');
+  const edgeUrl = url(env, 'EDGE_URL', ['http', 'https'], WORKER_CONFIG_DEFAULTS.edgeUrl).replace(/\/+$/, '');
+  const internalApiSecret = required(env, 'INTERNAL_API_SECRET');
+  if (internalApiSecret.length < MIN_INTERNAL_SECRET_LENGTH) {
+    throw new WorkerConfigError('INTERNAL_API_SECRET', `must be at least ${MIN_INTERNAL_SECRET_LENGTH} characters, got ${internalApiSecret.length}`);
+  }
+  const concurrency = integer(env, 'WORKER_CONCURRENCY', 1, 256, WORKER_CONFIG_DEFAULTS.concurrency);
+  let executionProviders: ExecutionProviderName[];
+  try {
+    executionProviders = parseExecutionProviders(value(env, 'ATTUNE_EXECUTION_PROVIDERS') ?? WORKER_CONFIG_DEFAULTS.executionProviders);
+  } catch (error) {
+    throw new WorkerConfigError('ATTUNE_EXECUTION_PROVIDERS', `is invalid: ${(error as Error).message}`);
+  }
+  const day = 86_400_000;
+  return {
+    redisUrl,
+    modelDir,
+    edgeUrl,
+    internalApiSecret,
+    concurrency,
+    executionProviders,
+    workerId: value(env, 'WORKER_ID') ?? `${hostname()}-${process.pid}`,
+    // Beats older than the 10-minute window are trimmed, so the interval must stay well inside it.
+    heartbeatIntervalMs: integer(env, 'HEARTBEAT_INTERVAL_MS', 100, 60_000, WORKER_CONFIG_DEFAULTS.heartbeatIntervalMs),
+    drainTimeoutMs: integer(env, 'DRAIN_TIMEOUT_MS', 0, day, WORKER_CONFIG_DEFAULTS.drainTimeoutMs),
+    jobTimeoutMs: integer(env, 'JOB_TIMEOUT_MS', 1, day, WORKER_CONFIG_DEFAULTS.jobTimeoutMs),
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * @module gpu-worker/worker/generate-processor
+ * The BullMQ processor of the `generate` queue: validates the payload, runs the generation on
+ * the shared engine (which batches concurrent jobs), publishes text to the job's token stream
+ * and returns a `GenerateJobResult`.
+ *
+ * Outcomes:
+ * - invalid payload or sampling params, or a prompt the model cannot take → `UnrecoverableError`
+ *   (fails at once, no retries), message naming the field or the limit;
+ * - longer than `jobTimeoutMs` → `UnrecoverableError` (a retry would time out again);
+ * - cancelled through BullMQ (`worker.cancelJob`) → completes with `finish_reason: 'aborted'` and
+ *   the text so far;
+ * - the worker force-closing (`shutdownSignal`) → generation stops, the job goes back to the
+ *   front of the wait list (`job.moveToWait`) and the processor throws BullMQ's `WaitingError`,
+ *   so no attempt is consumed and another worker starts it afresh;
+ * - anything else (an engine failure) is thrown as is, so BullMQ retries per the job's `attempts`.
+ */
+import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  generateJobSchema,
+  redisKeys,
+  type GenerateJob,
+  type GenerateJobResult,
+} from '../../../shared/jobs/generate-job';
+import { parseSamplingParams, type SamplingParams } from '../generation/sampling-params';
+import type { GenerationEvent } from '../generation/sequence';
+import type { GenerationInput } from '../generation/text-generator';
+import { silentLogger, type Logger } from '../runtime/logger';
+import { TokenStreamWriter } from './token-stream';
+
+/** What the processor needs of a `TextGenerator`. */
+export interface GenerationSource {
+  stream(input: GenerationInput, params: SamplingParams, adapter: null, signal?: AbortSignal): AsyncIterable<GenerationEvent>;
+}
+
+/** Options for {@link createGenerateProcessor}. */
+export interface GenerateProcessorOptions {
+  /** The process's one loaded model. */
+  generator: GenerationSource;
+  /** Connection for token streams (not the BullMQ one, so a slow stream never holds up locks). */
+  redis: Redis;
+  /** Model name reported in results and `done` entries. */
+  model: string;
+  /** Milliseconds one job may run, from the moment this worker starts it. */
+  jobTimeoutMs: number;
+  /** Aborted when the worker force-closes; running jobs are handed back to the queue. */
+  shutdownSignal?: AbortSignal;
+  /** Job-level log lines (ids, counts, timings; never prompt or output text). @default silentLogger */
+  logger?: Logger;
+}
+
+/** The processor function BullMQ calls; it declares `signal`, so BullMQ hands it one. */
+export type GenerateProcessor = (job: Job, token: string | undefined, signal: AbortSignal | undefined) => Promise<GenerateJobResult>;
+
+/** True when BullMQ will not run the job again after `error` (attempts are counted before this one ends). */
+export function isLastAttempt(job: Pick<Job, 'attemptsMade' | 'opts'>, error: unknown): boolean {
+  return isUnrecoverable(error) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+/** BullMQ's own test: the class, or the name when the error crossed a module boundary. */
+export function isUnrecoverable(error: unknown): boolean {
+  return error instanceof UnrecoverableError || (error instanceof Error && error.name === 'UnrecoverableError');
+}
+
+/** Payload → validated job, or an `UnrecoverableError` naming each offending field. */
+function parseJob(data: unknown): GenerateJob {
+  const parsed = generateJobSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'payload'}: ${i.message}`);
+  throw new UnrecoverableError(`invalid job payload: ${issues.join('; ')}`);
+}
+
+/** The token stream of a payload that failed validation, when it still asks for one. */
+function streamOfInvalidJob(data: unknown, redis: Redis): TokenStreamWriter | null {
+  const loose = (data ?? {}) as { job_id?: unknown; stream?: unknown };
+  const ok = loose.stream === true && generateJobSchema.shape.job_id.safeParse(loose.job_id).success;
+  return ok ? new TokenStreamWriter(redis, redisKeys.tokenStream(loose.job_id as string)) : null;
+}
+
+const PARAM_NAMES: Record<string, string> = { maxNewTokens: 'max_new_tokens', topP: 'top_p' };
+
+/** Payload params → engine params; messages name the payload's fields (`params.top_p`). */
+function samplingParams(p: GenerateJob['params']): SamplingParams {
+  try {
+    return parseSamplingParams({
+      temperature: p.temperature, topP: p.top_p, maxNewTokens: p.max_new_tokens, stop: p.stop,
+      ...(p.seed !== undefined ? { seed: p.seed } : {}),
+    });
+  } catch (error) {
+    const message = (error as Error).message.replace(/\b(maxNewTokens|topP|temperature|stop|seed)\b/g, (m) => `params.${PARAM_NAMES[m] ?? m}`);
+    throw new UnrecoverableError(message);
+  }
+}
+
+/**
+ * Builds the `generate` queue's processor.
+ *
+ * @example
+ * const processor = createGenerateProcessor({ generator, redis, model: 'tiny', jobTimeoutMs: 300_000 });
+ * new Worker(GENERATE_QUEUE, processor, { connection, prefix: QUEUE_PREFIX, concurrency: 16 });
+ */
+export function createGenerateProcessor(options: GenerateProcessorOptions): GenerateProcessor {
+  const { generator, redis, model, jobTimeoutMs, shutdownSignal } = options;
+  const logger = options.logger ?? silentLogger;
+
+  return async function processGenerateJob(job, token, signal) {
+    const startedAt = Date.now();
+    let stream: TokenStreamWriter | null = null;
+    try {
+      const data = parseJob(job.data);
+      const params = samplingParams(data.params);
+      stream = data.stream ? new TokenStreamWriter(redis, redisKeys.tokenStream(data.job_id)) : null;
+      if (stream && job.attemptsStarted > 1) stream.reset(job.attemptsStarted);
+
+      const timeout = AbortSignal.timeout(jobTimeoutMs);
+      const abort = AbortSignal.any([timeout, ...(signal ? [signal] : []), ...(shutdownSignal ? [shutdownSignal] : [])]);
+      let events: AsyncIterable<GenerationEvent>;
+      try {
+        events = generator.stream({ messages: data.messages }, params, null, abort);
+      } catch (error) {
+        // The engine checks input synchronously (e.g. a prompt longer than the model's context).
+        throw new UnrecoverableError((error as Error).message);
+      }
+      let done: Extract<GenerationEvent, { type: 'done' }> | null = null;
+      for await (const event of events) {
+        if (event.type === 'done') done = event;
+        else stream?.token(event.text);
+      }
+      if (!done) throw new Error('generation ended without a result');
+
+      if (done.finishReason === 'aborted' && !signal?.aborted) {
+        if (shutdownSignal?.aborted) {
+          await stream?.settle();
+          await job.moveToWait(token);
+          logger.warn('job handed back to the queue: worker is shutting down', { jobId: job.id, generatedTokens: done.tokenIds.length });
+          throw new WaitingError();
+        }
+        if (timeout.aborted) throw new UnrecoverableError(`job timed out after ${jobTimeoutMs} ms (JOB_TIMEOUT_MS)`);
+      }
+
+      // Timings count from enqueueing, so they include the wait in the queue (clamped against clock skew).
+      const waited = Math.max(0, startedAt - job.timestamp);
+      const result: GenerateJobResult = {
+        text: done.text,
+        finish_reason: done.finishReason,
+        usage: { prompt_tokens: done.promptTokens, completion_tokens: done.tokenIds.length },
+        model,
+        timings: {
+          queued_ms: Math.round(waited + done.timings.queuedMs),
+          first_token_ms: Math.round(waited + done.timings.firstTokenMs),
+          total_ms: Math.round(waited + done.timings.totalMs),
+        },
+      };
+      const streamFailure = await stream?.done(result.finish_reason, result.usage, model);
+      if (streamFailure) logger.warn('token stream write failed', { jobId: job.id, error: streamFailure.message });
+      logger.info('job generated', {
+        jobId: job.id, finishReason: result.finish_reason, promptTokens: result.usage.prompt_tokens,
+        completionTokens: result.usage.completion_tokens, firstTokenMs: result.timings.first_token_ms, totalMs: result.timings.total_ms,
+      });
+      return result;
+    } catch (error) {
+      if (error instanceof WaitingError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      // An invalid payload may still name a stream the edge is reading: end it too.
+      stream ??= streamOfInvalidJob(job.data, redis);
+      // Only a final failure ends the stream: a retry starts it over with a `reset` entry.
+      if (stream && isLastAttempt(job, error)) await stream.error(message);
+      else await stream?.settle();
+      throw error;
+    }
+  };
+}
