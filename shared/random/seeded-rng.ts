@@ -131,6 +131,6 @@ export function createSeededRng(seed: number | bigint): SeededRng {
  */
 export function randomSeed(): number {
   const words = new Uint32Array(2);
-  globalThis.crypto.getRandomValues(words);
+  crypto.getRandomValues(words);
   return (words[0] & 0x1fffff) * TWO_POW_32 + words[1];
 }

@@ -76,7 +76,7 @@ export function readHeaderLength(prefix: Uint8Array, fileByteLength: number): nu
 export function parseHeader(headerBytes: Uint8Array, dataByteLength: number): SafetensorsHeader {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(headerBytes);
   } catch {
     throw new SafetensorsError('BAD_HEADER', 'safetensors header is not valid UTF-8');
   }

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { exitWithError } from './cli-error';
 import { registerGenerateCommand } from './generate-command';
 import { registerModelCommands } from './model-commands';
+import { registerTokenCommand } from './token-command';
 
 const program = new Command('attune')
   .description('Attune: personalized, private generative AI — model runtime and tools')
@@ -14,6 +15,7 @@ const program = new Command('attune')
 
 registerModelCommands(program);
 registerGenerateCommand(program);
+registerTokenCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,84 @@
+/**
+ * @module edge/routes/chat-completions
+ * `POST /v1/chat/completions`, OpenAI-compatible: the conversation is personalized and queued
+ * like any job; with `stream: true` tokens arrive as server-sent events (`chat.completion.chunk`)
+ * as the worker produces them, ending with `data: [DONE]`; otherwise one `chat.completion`.
+ */
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { streamSSE } from 'hono/streaming';
+import { chatCompletionRequestSchema, chatCompletionSchema, openAiFinishReason, type ChatCompletion } from '../../../shared/api/chat';
+import type { GenerateJob } from '../../../shared/jobs/generate-job';
+import { buildPersonalizedMessages } from '../../../shared/personalization/prompt-builder';
+import type { AppEnv } from '../env';
+import { ApiHttpError } from '../http/api-error';
+import { enqueueGenerateJob, newJobId } from '../queue/generate-queue';
+import { withRedis } from '../queue/redis-connection';
+import { readTokenStream } from '../queue/token-stream';
+import { userStateStub } from '../state/user-state';
+import { authedErrors, unavailableResponse } from './route-helpers';
+
+export function registerChatRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/v1/chat/completions', summary: 'OpenAI-compatible chat completion (optionally streamed as SSE)',
+      request: { body: { required: true, content: { 'application/json': { schema: chatCompletionRequestSchema } } } },
+      responses: {
+        200: { description: 'completion, or an SSE stream of chat.completion.chunk events when stream is true', content: { 'application/json': { schema: chatCompletionSchema } } },
+        ...authedErrors, ...unavailableResponse,
+        504: { description: 'the model did not answer in time' },
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const ownerKey = c.get('ownerKey');
+      const profile = await userStateStub(c.env, ownerKey).getProfile();
+      const turns = body.messages.map((m) => ({ role: m.role, content: m.content }));
+      const { messages, personalized } = buildPersonalizedMessages(profile, turns);
+      const jobId = newJobId();
+      const stop = body.stop === undefined ? [] : Array.isArray(body.stop) ? body.stop : [body.stop];
+      const job: GenerateJob = {
+        job_id: jobId, owner: ownerKey, tenant: c.get('tenantKey'), kind: 'chat', messages,
+        params: { max_new_tokens: body.max_completion_tokens ?? body.max_tokens ?? 256, temperature: body.temperature ?? 0.7, top_p: body.top_p ?? 1, ...(body.seed !== undefined ? { seed: body.seed } : {}), stop },
+        stream: true, webhook: false, personalized, created_at: new Date().toISOString(),
+      };
+      await withRedis(c.env.REDIS_URL, (redis) => enqueueGenerateJob(redis, job));
+      const id = `chatcmpl-${jobId.slice(4)}`;
+      const created = Math.floor(Date.now() / 1000);
+      const model = c.env.MODEL_NAME;
+      const deadline = Date.now() + (Number(c.env.CHAT_TIMEOUT_MS) || 120_000);
+
+      if (body.stream) {
+        return streamSSE(c, async (sse) => {
+          const chunk = (delta: Record<string, string>, finish: string | null) =>
+            sse.writeSSE({ data: JSON.stringify({ id, object: 'chat.completion.chunk', created, model, personalized, choices: [{ index: 0, delta, finish_reason: finish }] }) });
+          await chunk({ role: 'assistant', content: '' }, null);
+          for await (const entry of readTokenStream(c.env.REDIS_URL, jobId, deadline)) {
+            if (entry.type === 'token') {
+              if (entry.text) await chunk({ content: entry.text }, null);
+            } else if (entry.type === 'done') {
+              await chunk({}, openAiFinishReason(entry.finish_reason));
+            } else {
+              await sse.writeSSE({ data: JSON.stringify({ error: { code: 'unavailable', message: entry.message } }) });
+            }
+          }
+          await sse.writeSSE({ data: '[DONE]' });
+        });
+      }
+
+      let text = '';
+      for await (const entry of readTokenStream(c.env.REDIS_URL, jobId, deadline)) {
+        if (entry.type === 'token') text += entry.text;
+        else if (entry.type === 'error') throw new ApiHttpError(504, 'timeout', entry.message);
+        else {
+          const completion: ChatCompletion = {
+            id, object: 'chat.completion', created, model: entry.model || model, personalized,
+            choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: openAiFinishReason(entry.finish_reason) }],
+            usage: { prompt_tokens: entry.usage.prompt_tokens, completion_tokens: entry.usage.completion_tokens, total_tokens: entry.usage.prompt_tokens + entry.usage.completion_tokens },
+          };
+          return c.json(completion, 200);
+        }
+      }
+      throw new ApiHttpError(504, 'timeout', 'the model did not answer in time');
+    },
+  );
+}

@@ -1,0 +1,35 @@
+/**
+ * @module edge/routes/feedback
+ * `POST /v1/feedback`: a rating (and optionally a preferred response or comment) on one of the
+ * caller's jobs, stored in their UserState object.
+ */
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { feedbackRequestSchema } from '../../../shared/api/generate';
+import type { AppEnv } from '../env';
+import { ApiHttpError } from '../http/api-error';
+import { readOwnedJob } from '../queue/generate-queue';
+import { withRedis } from '../queue/redis-connection';
+import { userStateStub } from '../state/user-state';
+import { authedErrors, notFound, unavailableResponse } from './route-helpers';
+
+const acceptedSchema = z.object({ accepted: z.literal(true), feedback_count: z.number().int() });
+
+export function registerFeedbackRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/v1/feedback', summary: 'Rate a response',
+      request: { body: { required: true, content: { 'application/json': { schema: feedbackRequestSchema } } } },
+      responses: { 202: { description: 'recorded', content: { 'application/json': { schema: acceptedSchema } } }, ...authedErrors, ...notFound, ...unavailableResponse },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const ownerKey = c.get('ownerKey');
+      const job = await withRedis(c.env.REDIS_URL, (redis) => readOwnedJob(redis, body.job_id, ownerKey));
+      if (!job) throw new ApiHttpError(404, 'not_found', `no job ${body.job_id}`, 'job_id');
+      const { count } = await userStateStub(c.env, ownerKey).addFeedback({
+        job_id: body.job_id, rating: body.rating, preferred_response: body.preferred_response ?? null, comment: body.comment ?? null,
+      });
+      return c.json({ accepted: true as const, feedback_count: count }, 202);
+    },
+  );
+}

@@ -1,0 +1,47 @@
+/**
+ * @module edge/routes/generate
+ * `POST /v1/generate`: personalizes the prompt from the profile, registers the webhook (whose URL
+ * stays at the edge), and queues the job. 202 only after Redis stored the job.
+ */
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { generateAcceptedSchema, generateRequestSchema } from '../../../shared/api/generate';
+import type { GenerateJob } from '../../../shared/jobs/generate-job';
+import { buildPersonalizedMessages } from '../../../shared/personalization/prompt-builder';
+import type { AppEnv } from '../env';
+import { ApiHttpError } from '../http/api-error';
+import { enqueueGenerateJob, newJobId } from '../queue/generate-queue';
+import { withRedis } from '../queue/redis-connection';
+import { userStateStub } from '../state/user-state';
+import { webhookPolicyOptions } from '../webhooks/webhook-config';
+import { checkWebhookUrl } from '../webhooks/url-policy';
+import { authedErrors, unavailableResponse } from './route-helpers';
+
+export function registerGenerateRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/v1/generate', summary: 'Queue a personalized generation',
+      request: { body: { required: true, content: { 'application/json': { schema: generateRequestSchema } } } },
+      responses: { 202: { description: 'queued', content: { 'application/json': { schema: generateAcceptedSchema } } }, ...authedErrors, ...unavailableResponse },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const ownerKey = c.get('ownerKey');
+      const jobId = newJobId();
+      if (body.webhook_url) {
+        const verdict = await checkWebhookUrl(body.webhook_url, webhookPolicyOptions(c.env));
+        if (!verdict.ok) throw new ApiHttpError(400, 'validation_failed', verdict.reason, 'webhook_url');
+        const stub = c.env.WEBHOOK_DELIVERY.get(c.env.WEBHOOK_DELIVERY.idFromName(jobId));
+        await (stub as unknown as { register(i: { jobId: string; url: string; tenantKey: string }): Promise<unknown> }).register({ jobId, url: verdict.url.href, tenantKey: c.get('tenantKey') });
+      }
+      const profile = await userStateStub(c.env, ownerKey).getProfile();
+      const { messages, personalized } = buildPersonalizedMessages(profile, [{ role: 'user', content: body.prompt }], body.domain);
+      const job: GenerateJob = {
+        job_id: jobId, owner: ownerKey, tenant: c.get('tenantKey'), kind: 'generate', messages,
+        params: { max_new_tokens: body.max_tokens ?? 256, temperature: body.temperature ?? 0.7, top_p: body.top_p ?? 1, ...(body.seed !== undefined ? { seed: body.seed } : {}), stop: [] },
+        stream: false, webhook: !!body.webhook_url, personalized, created_at: new Date().toISOString(),
+      };
+      await withRedis(c.env.REDIS_URL, (redis) => enqueueGenerateJob(redis, job));
+      return c.json({ job_id: jobId, status_url: `/v1/jobs/${jobId}` }, 202);
+    },
+  );
+}

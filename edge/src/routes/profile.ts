@@ -1,0 +1,27 @@
+/**
+ * @module edge/routes/profile
+ * `PUT|GET /v1/profile`: the user's explicit preferences, kept in their UserState object.
+ */
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { profileSchema, storedProfileSchema } from '../../../shared/api/profile';
+import type { AppEnv } from '../env';
+import { userStateStub } from '../state/user-state';
+import { authedErrors } from './route-helpers';
+
+export function registerProfileRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(
+    createRoute({
+      method: 'put', path: '/v1/profile', summary: 'Set explicit preferences (replaces the profile)',
+      request: { body: { required: true, content: { 'application/json': { schema: profileSchema } } } },
+      responses: { 200: { description: 'stored profile', content: { 'application/json': { schema: storedProfileSchema } } }, ...authedErrors },
+    }),
+    async (c) => c.json(await userStateStub(c.env, c.get('ownerKey')).putProfile(c.req.valid('json')), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/v1/profile', summary: 'Read explicit preferences',
+      responses: { 200: { description: 'stored profile', content: { 'application/json': { schema: storedProfileSchema } } }, ...authedErrors },
+    }),
+    async (c) => c.json(await userStateStub(c.env, c.get('ownerKey')).getProfile(), 200),
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * @module shared/api/generate
+ * `POST /v1/generate`, `GET /v1/jobs/{id}` and `POST /v1/feedback` bodies.
+ */
+import { z } from 'zod';
+import { DOMAINS } from './profile';
+
+/** Largest prompt, in UTF-8 bytes. */
+export const MAX_PROMPT_BYTES = 32 * 1024;
+export const MAX_TOKENS_LIMIT = 1024;
+
+const utf8Length = (s: string) => new TextEncoder().encode(s).length;
+export const promptText = (max = MAX_PROMPT_BYTES) =>
+  z.string().min(1, 'must not be empty').refine((s) => utf8Length(s) <= max, { message: `must be at most ${max} bytes of UTF-8` });
+
+export const samplingFields = {
+  max_tokens: z.number().int().min(1).max(MAX_TOKENS_LIMIT).describe('most tokens to generate').optional(),
+  temperature: z.number().min(0).max(2).describe('0 = greedy').optional(),
+  top_p: z.number().gt(0).max(1).optional(),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('same seed, same text').optional(),
+};
+
+export const generateRequestSchema = z
+  .strictObject({
+    prompt: promptText().describe('the user prompt'),
+    domain: z.enum(DOMAINS).optional(),
+    ...samplingFields,
+    webhook_url: z.url().max(2048).describe('https URL that receives the signed result').optional(),
+  })
+  .describe('GenerateRequest');
+export type GenerateRequest = z.infer<typeof generateRequestSchema>;
+
+export const generateAcceptedSchema = z.object({ job_id: z.string(), status_url: z.string() }).describe('GenerateAccepted');
+
+export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const jobResultSchema = z.object({
+  text: z.string(),
+  finish_reason: z.enum(['eos', 'length', 'stop', 'aborted']),
+  usage: z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int() }),
+  model: z.string(),
+  personalized: z.boolean(),
+});
+export type JobResult = z.infer<typeof jobResultSchema>;
+
+export const jobTimingsSchema = z.object({
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  queue_ms: z.number().nullable(),
+  run_ms: z.number().nullable(),
+});
+
+export const jobStatusSchema = z
+  .object({
+    job_id: z.string(),
+    status: z.enum(JOB_STATUSES),
+    result: jobResultSchema.optional(),
+    error: z.object({ message: z.string() }).optional(),
+    timings: jobTimingsSchema,
+  })
+  .describe('JobStatus');
+export type JobStatusBody = z.infer<typeof jobStatusSchema>;
+
+export const jobIdParamSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a job id') });
+
+export const feedbackRequestSchema = z
+  .strictObject({
+    job_id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a job id'),
+    rating: z.number().int().min(1).max(5),
+    preferred_response: promptText().optional(),
+    comment: promptText(4096).optional(),
+  })
+  .describe('FeedbackRequest');
+export type FeedbackRequest = z.infer<typeof feedbackRequestSchema>;
