@@ -10,8 +10,13 @@ export const MAX_PROMPT_BYTES = 32 * 1024;
 export const MAX_TOKENS_LIMIT = 1024;
 
 const utf8Length = (s: string) => new TextEncoder().encode(s).length;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 export const promptText = (max = MAX_PROMPT_BYTES) =>
-  z.string().min(1, 'must not be empty').refine((s) => utf8Length(s) <= max, { message: `must be at most ${max} bytes of UTF-8` });
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .refine((s) => !LONE_SURROGATE.test(s), { message: 'must be well-formed Unicode (it contains a lone surrogate)' })
+    .refine((s) => utf8Length(s) <= max, { message: `must be at most ${max} bytes of UTF-8` });
 
 export const samplingFields = {
   max_tokens: z.number().int().min(1).max(MAX_TOKENS_LIMIT).describe('most tokens to generate').optional(),
