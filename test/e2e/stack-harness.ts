@@ -43,8 +43,8 @@ export async function waitFor<T>(check: () => Promise<T | null | undefined | fal
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-export async function startStack(o: { redisDb: number }): Promise<Stack> {
-  const redisUrl = `redis://127.0.0.1:6379/${o.redisDb}`;
+export async function startStack(o: { redisDb?: number; redisUrl?: string }): Promise<Stack> {
+  const redisUrl = o.redisUrl ?? `redis://127.0.0.1:6379/${o.redisDb ?? 0}`;
   const admin = new Redis(redisUrl);
   await admin.flushdb();
   await admin.quit();
