@@ -28,7 +28,7 @@ export async function buildEdgeBundle(): Promise<string> {
 export interface TestIssuer {
   jwks: { keys: JWK[] };
   token(o: { user: string; tenant?: string; scope?: string; expiresIn?: string; audience?: string; issuer?: string }): Promise<string>;
-  privateKey: CryptoKey;
+  privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   kid: string;
 }
 
@@ -41,7 +41,7 @@ export async function createTestIssuer(): Promise<TestIssuer> {
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
   return {
     jwks: { keys: [jwk] },
-    privateKey: privateKey as CryptoKey,
+    privateKey,
     kid,
     token: (o) =>
       new SignJWT({ tid: o.tenant ?? 'acme', ...(o.scope ? { scope: o.scope } : {}) })

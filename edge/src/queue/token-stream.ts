@@ -10,6 +10,8 @@ import { unavailable } from '../http/api-error';
 /** One entry of the stream, as the worker writes it. */
 export type TokenStreamEntry =
   | { type: 'token'; text: string }
+  /** The job restarted on another attempt (a worker died): text received so far is void. */
+  | { type: 'reset'; attempt: number }
   | { type: 'done'; finish_reason: string; usage: { prompt_tokens: number; completion_tokens: number }; model: string }
   | { type: 'error'; message: string };
 
@@ -17,6 +19,7 @@ function parseEntry(fields: string[]): TokenStreamEntry | null {
   const map: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) map[fields[i]] = fields[i + 1];
   if (map.type === 'token') return { type: 'token', text: map.text ?? '' };
+  if (map.type === 'reset') return { type: 'reset', attempt: Number(map.attempt ?? 0) };
   if (map.type === 'done') {
     let usage = { prompt_tokens: 0, completion_tokens: 0 };
     try {
@@ -57,7 +60,7 @@ export async function* readTokenStream(redisUrl: string, jobId: string, deadline
           const entry = parseEntry(fields);
           if (!entry) continue;
           yield entry;
-          if (entry.type !== 'token') return;
+          if (entry.type === 'done' || entry.type === 'error') return;
         }
       }
     }

@@ -55,6 +55,10 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>): void {
           for await (const entry of readTokenStream(c.env.REDIS_URL, jobId, deadline)) {
             if (entry.type === 'token') {
               if (entry.text) await chunk({ content: entry.text }, null);
+            } else if (entry.type === 'reset') {
+              // A worker died mid-job and another attempt starts over: a named event tells
+              // Attune-aware clients to discard the text so far (plain OpenAI clients ignore it).
+              await sse.writeSSE({ event: 'restart', data: JSON.stringify({ id, attempt: entry.attempt }) });
             } else if (entry.type === 'done') {
               await chunk({}, openAiFinishReason(entry.finish_reason));
             } else {
@@ -68,6 +72,7 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>): void {
       let text = '';
       for await (const entry of readTokenStream(c.env.REDIS_URL, jobId, deadline)) {
         if (entry.type === 'token') text += entry.text;
+        else if (entry.type === 'reset') text = '';
         else if (entry.type === 'error') throw new ApiHttpError(504, 'timeout', entry.message);
         else {
           const completion: ChatCompletion = {

@@ -12,8 +12,7 @@ import { ApiHttpError } from '../http/api-error';
 import { enqueueGenerateJob, newJobId } from '../queue/generate-queue';
 import { withRedis } from '../queue/redis-connection';
 import { userStateStub } from '../state/user-state';
-import { webhookPolicyOptions } from '../webhooks/webhook-config';
-import { checkWebhookUrl } from '../webhooks/url-policy';
+import type { WebhookDelivery } from '../webhooks/webhook-delivery';
 import { authedErrors, unavailableResponse } from './route-helpers';
 
 export function registerGenerateRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -28,10 +27,10 @@ export function registerGenerateRoutes(app: OpenAPIHono<AppEnv>): void {
       const ownerKey = c.get('ownerKey');
       const jobId = newJobId();
       if (body.webhook_url) {
-        const verdict = await checkWebhookUrl(body.webhook_url, webhookPolicyOptions(c.env));
+        // The delivery object applies the URL policy (public https only) and keeps the URL at the edge.
+        const stub = c.env.WEBHOOK_DELIVERY.get(c.env.WEBHOOK_DELIVERY.idFromName(jobId)) as unknown as DurableObjectStub<WebhookDelivery>;
+        const verdict = await stub.register({ jobId, url: body.webhook_url, tenantKey: c.get('tenantKey') });
         if (!verdict.ok) throw new ApiHttpError(400, 'validation_failed', verdict.reason, 'webhook_url');
-        const stub = c.env.WEBHOOK_DELIVERY.get(c.env.WEBHOOK_DELIVERY.idFromName(jobId));
-        await (stub as unknown as { register(i: { jobId: string; url: string; tenantKey: string }): Promise<unknown> }).register({ jobId, url: verdict.url.href, tenantKey: c.get('tenantKey') });
       }
       const profile = await userStateStub(c.env, ownerKey).getProfile();
       const { messages, personalized } = buildPersonalizedMessages(profile, [{ role: 'user', content: body.prompt }], body.domain);

@@ -14,13 +14,10 @@ import type { AppEnv } from '../env';
 import { readOwnedJob } from '../queue/generate-queue';
 import { withRedis } from '../queue/redis-connection';
 import { deriveTenantWebhookSecret } from '../webhooks/signing';
+import type { WebhookDelivery } from '../webhooks/webhook-delivery';
 
 /** Header carrying `t=<unix s>,v1=<hex hmac>`. */
 export const SIGNATURE_HEADER = 'x-attune-signature';
-
-interface DeliveryStub {
-  deliver(input: { jobId: string; payload: unknown; secret: string }): Promise<unknown>;
-}
 
 export function registerInternalRoutes(app: OpenAPIHono<AppEnv>): void {
   const internal = new Hono<AppEnv>();
@@ -43,7 +40,7 @@ export function registerInternalRoutes(app: OpenAPIHono<AppEnv>): void {
     const job = await withRedis(c.env.REDIS_URL, (redis) => readOwnedJob(redis, jobId, report.owner));
     if (!job || job.data.tenant !== report.tenant) return c.json(apiError('not_found', `no job ${jobId}`), 404);
     if (!job.data.webhook) return c.json({ accepted: true, webhook: 'none' }, 202);
-    const stub = c.env.WEBHOOK_DELIVERY.get(c.env.WEBHOOK_DELIVERY.idFromName(jobId)) as unknown as DeliveryStub;
+    const stub = c.env.WEBHOOK_DELIVERY.get(c.env.WEBHOOK_DELIVERY.idFromName(jobId)) as unknown as DurableObjectStub<WebhookDelivery>;
     const payload = {
       type: report.status === 'completed' ? 'job.completed' : 'job.failed',
       timestamp: new Date().toISOString(),

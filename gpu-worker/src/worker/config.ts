@@ -22,11 +22,11 @@ export interface WorkerConfig {
   executionProviders: ExecutionProviderName[];
   /** Name of this worker in heartbeats and logs (`WORKER_ID`). @default `<hostname>-<pid>` */
   workerId: string;
-  /** Milliseconds between heartbeats (`HEARTBEAT_INTERVAL_MS`). @default 5000 */
+  /** Milliseconds between heartbeats (`HEARTBEAT_INTERVAL_MS`, 100..60000). @default 5000 */
   heartbeatIntervalMs: number;
-  /** Milliseconds a shutdown waits for running jobs before handing them back (`DRAIN_TIMEOUT_MS`). @default 30000 */
+  /** Milliseconds a shutdown waits for running jobs before handing them back (`DRAIN_TIMEOUT_MS`, 0..86400000). @default 30000 */
   drainTimeoutMs: number;
-  /** Milliseconds one job may run before it fails (`JOB_TIMEOUT_MS`). @default 300000 */
+  /** Milliseconds one job may run on this worker before it fails (`JOB_TIMEOUT_MS`, 1..86400000). @default 300000 */
   jobTimeoutMs: number;
 }
 
