@@ -81,7 +81,8 @@ async function main(): Promise<void> {
     REDIS_URL: redis.url, ...creds.secrets, JWKS_INLINE: JSON.stringify(creds.jwks), ALLOW_HTTP_LOOPBACK_WEBHOOKS: 'true',
   };
   const envFile = join(dir, 'edge.env');
-  await writeFile(envFile, Object.entries(edgeEnv).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n') + '\n', { mode: 0o600 });
+  // Single quotes: dotenv takes the value literally (JSON keeps its double quotes).
+  await writeFile(envFile, Object.entries(edgeEnv).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n', { mode: 0o600 });
 
   log(`redis ${redis.url} · model ${modelDir}`);
   run('edge', process.execPath, [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port), '--env-file', envFile, '--persist-to', join(dir, 'wrangler-state'), '--show-interactive-dev-session=false'], {});

@@ -76,7 +76,7 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>): void {
         else if (entry.type === 'error') throw new ApiHttpError(504, 'timeout', entry.message);
         else {
           const completion: ChatCompletion = {
-            id, object: 'chat.completion', created, model: entry.model || model, personalized,
+            id, object: 'chat.completion', created, model, personalized,
             choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: openAiFinishReason(entry.finish_reason) }],
             usage: { prompt_tokens: entry.usage.prompt_tokens, completion_tokens: entry.usage.completion_tokens, total_tokens: entry.usage.prompt_tokens + entry.usage.completion_tokens },
           };
