@@ -17,7 +17,7 @@ export const DEV_AUDIENCE = 'attune-api';
 export interface DevCredentials {
   privateJwk: JWK;
   jwks: { keys: JWK[] };
-  secrets: { INTERNAL_API_SECRET: string; STORAGE_PEPPER: string; WEBHOOK_MASTER_KEY: string };
+  secrets: { INTERNAL_API_SECRET: string; STORAGE_PEPPER: string; WEBHOOK_MASTER_KEY: string; ENCRYPTION_KEY: string };
 }
 
 /** The folder holding local credentials (ATTUNE_DEV_DIR, else `.attune-dev` in the working directory). */
@@ -29,7 +29,12 @@ export function devDir(): string {
 export async function loadDevCredentials(dir = devDir()): Promise<DevCredentials> {
   const path = join(dir, 'credentials.json');
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as DevCredentials;
+    const stored = JSON.parse(await readFile(path, 'utf8')) as DevCredentials;
+    if (stored.secrets.ENCRYPTION_KEY) return stored;
+    // Written by an older version: add the secrets it lacks.
+    stored.secrets.ENCRYPTION_KEY = `dev1:${randomBytes(32).toString('base64url')}`;
+    await writeFile(path, JSON.stringify(stored, null, 2), { mode: 0o600 });
+    return stored;
   } catch {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const kid = `dev-${randomBytes(6).toString('hex')}`;
@@ -39,7 +44,7 @@ export async function loadDevCredentials(dir = devDir()): Promise<DevCredentials
     const creds: DevCredentials = {
       privateJwk,
       jwks: { keys: [publicJwk] },
-      secrets: { INTERNAL_API_SECRET: secret(), STORAGE_PEPPER: secret(), WEBHOOK_MASTER_KEY: secret() },
+      secrets: { INTERNAL_API_SECRET: secret(), STORAGE_PEPPER: secret(), WEBHOOK_MASTER_KEY: secret(), ENCRYPTION_KEY: `dev1:${secret()}` },
     };
     await mkdir(dir, { recursive: true });
     await writeFile(path, JSON.stringify(creds, null, 2), { mode: 0o600 });

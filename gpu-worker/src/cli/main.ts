@@ -7,6 +7,7 @@ import { exitWithError } from './cli-error';
 import { registerGenerateCommand } from './generate-command';
 import { registerModelCommands } from './model-commands';
 import { registerTokenCommand } from './token-command';
+import { registerDpCommand } from './dp-command';
 
 const program = new Command('attune')
   .description('Attune: personalized, private generative AI — model runtime and tools')
@@ -16,6 +17,7 @@ const program = new Command('attune')
 registerModelCommands(program);
 registerGenerateCommand(program);
 registerTokenCommand(program);
+registerDpCommand(program);
 
 try {
   await program.parseAsync(process.argv);
