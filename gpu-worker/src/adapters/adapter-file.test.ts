@@ -3,24 +3,15 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TINY_BASE_ID, TINY_CFG } from './tiny-config.test-fixture';
 import { parseSafetensors, tensorToFloat32 } from '../../../shared/safetensors/read';
 import { serializeSafetensors, type TensorToWrite } from '../../../shared/safetensors/write';
-import { parseLlamaConfig } from '../compiler/llama-config';
 import { AdapterError, type AdapterErrorCode } from './adapter';
 import { decodeAdapter, encodeAdapter, readAdapterFile, writeAdapterFile, type AdapterExpectation } from './adapter-file';
 import { randomAdapter } from './random-adapter';
 
-/** hidden 8, 2 heads of 4 (q: 8 → 8), 1 KV head (k/v: 8 → 4), MLP 8 → 12 → 8, 2 layers. */
-const cfg = parseLlamaConfig({
-  model_type: 'llama',
-  hidden_size: 8,
-  intermediate_size: 12,
-  num_hidden_layers: 2,
-  num_attention_heads: 2,
-  num_key_value_heads: 1,
-  vocab_size: 16,
-});
-const BASE = 'sha256:ab12ab12';
+const cfg = TINY_CFG;
+const BASE = TINY_BASE_ID;
 const Q_A0 = 'model.layers.0.self_attn.q_proj.lora_A.weight';
 const DOWN_A1 = 'model.layers.1.mlp.down_proj.lora_A.weight';
 const DOWN_B1 = 'model.layers.1.mlp.down_proj.lora_B.weight';

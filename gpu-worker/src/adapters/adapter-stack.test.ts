@@ -1,21 +1,12 @@
 /** @module adapters/adapter-stack tests: slot layout, zero padding to the batch rank, and exactness of padding. */
 import { describe, expect, it } from 'vitest';
-import { parseLlamaConfig } from '../compiler/llama-config';
+import { TINY_BASE_ID, TINY_CFG } from './tiny-config.test-fixture';
 import { AdapterError } from './adapter';
 import { stackAdapters } from './adapter-stack';
 import { randomAdapter } from './random-adapter';
 
-/** hidden 8, q 8 → 8, k/v 8 → 4, 2 layers. */
-const cfg = parseLlamaConfig({
-  model_type: 'llama',
-  hidden_size: 8,
-  intermediate_size: 12,
-  num_hidden_layers: 2,
-  num_attention_heads: 2,
-  num_key_value_heads: 1,
-  vocab_size: 16,
-});
-const BASE = 'sha256:ab12ab12';
+const cfg = TINY_CFG;
+const BASE = TINY_BASE_ID;
 const Q1_A = 'model.layers.1.self_attn.q_proj.lora_A.weight';
 const Q1_B = 'model.layers.1.self_attn.q_proj.lora_B.weight';
 const V0_A = 'model.layers.0.self_attn.v_proj.lora_A.weight';

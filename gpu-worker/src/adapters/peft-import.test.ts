@@ -3,22 +3,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TINY_BASE_ID, TINY_CFG } from './tiny-config.test-fixture';
 import { serializeSafetensors, type TensorToWrite } from '../../../shared/safetensors/write';
-import { parseLlamaConfig, projectionShape, targetModule, type LoraTarget } from '../compiler/llama-config';
+import { projectionShape, targetModule, type LoraTarget } from '../compiler/llama-config';
 import { AdapterError, type AdapterErrorCode } from './adapter';
 import { importPeftAdapter } from './peft-import';
 
-/** hidden 8, q 8 → 8, k/v 8 → 4, 2 layers. */
-const cfg = parseLlamaConfig({
-  model_type: 'llama',
-  hidden_size: 8,
-  intermediate_size: 12,
-  num_hidden_layers: 2,
-  num_attention_heads: 2,
-  num_key_value_heads: 1,
-  vocab_size: 16,
-});
-const BASE = 'sha256:ab12ab12';
+const cfg = TINY_CFG;
+const BASE = TINY_BASE_ID;
 
 /** A PEFT config as `PeftModel.save_pretrained` writes it, with `overrides` applied. */
 function peftConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
