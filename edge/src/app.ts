@@ -18,6 +18,7 @@ import { registerGenerateRoutes } from './routes/generate';
 import { registerHealthRoutes } from './routes/health';
 import { registerInternalRoutes } from './routes/internal';
 import { registerJobRoutes } from './routes/jobs';
+import { registerMeRoutes } from './routes/me';
 import { registerProfileRoutes } from './routes/profile';
 
 const authConfigs = new WeakMap<object, AuthConfig>();
@@ -57,6 +58,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerJobRoutes(app);
   registerFeedbackRoutes(app);
   registerChatRoutes(app);
+  registerMeRoutes(app);
   registerAdminRoutes(app);
   registerInternalRoutes(app);
 

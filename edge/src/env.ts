@@ -14,6 +14,8 @@ export interface EdgeSecrets {
   STORAGE_PEPPER: string;
   /** Derives each tenant's `whsec_` webhook signing secret. */
   WEBHOOK_MASTER_KEY: string;
+  /** Key-encryption keys: `kid:base64url(32 bytes)`, comma-separated, current first. */
+  ENCRYPTION_KEY: string;
   JWKS_INLINE?: string;
   DEFAULT_TENANT?: string;
   JWT_ALGORITHMS?: string;

@@ -3,6 +3,8 @@
  * The Worker's entry: the Hono app's fetch handler and the Durable Object classes it binds.
  */
 import { createApp } from './app';
+import type { EdgeEnv } from './env';
+import { sweepRetention } from './privacy/retention-sweep';
 
 export { UserState } from './state/user-state';
 export { WebhookDelivery } from './webhooks/webhook-delivery';
@@ -11,4 +13,8 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  /** Cron (wrangler.toml [triggers]): the data-retention sweep. */
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(sweepRetention(env as EdgeEnv).then(() => undefined));
+  },
 } satisfies ExportedHandler<Env>;

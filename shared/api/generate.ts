@@ -46,6 +46,7 @@ export const jobResultSchema = z.object({
   usage: z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int() }),
   model: z.string(),
   personalized: z.boolean(),
+  personalization_skipped: z.string().optional().describe('why the answer is not personalized, e.g. the privacy budget is spent'),
 });
 export type JobResult = z.infer<typeof jobResultSchema>;
 

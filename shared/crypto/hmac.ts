@@ -36,12 +36,13 @@ export async function verifyHmacHex(secret: string | Uint8Array, message: string
 
 /** Storage key of a user: HMAC-SHA256(pepper, `tenant:user`), so no raw id is written anywhere. */
 export function userStorageKey(pepper: string, tenant: string, user: string): Promise<string> {
-  return hmacHex(pepper, `${tenant}:${user}`);
+  // Length-prefixed, so no (tenant, user) pair can collide with another or with a tenant key.
+  return hmacHex(pepper, `user:${tenant.length}:${tenant}:${user}`);
 }
 
 /** Storage key of a tenant. */
 export function tenantStorageKey(pepper: string, tenant: string): Promise<string> {
-  return hmacHex(pepper, `tenant:${tenant}`);
+  return hmacHex(pepper, `tenant:${tenant.length}:${tenant}`);
 }
 
 /** Header value signing an internal request: `t=<unix s>,v1=<hmac(t.body)>`. */

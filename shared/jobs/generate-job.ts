@@ -29,6 +29,8 @@ export const generateJobSchema = z.strictObject({
   /** Whether the edge holds a webhook registration for this job (the URL itself stays at the edge). */
   webhook: z.boolean().default(false),
   personalized: z.boolean(),
+  /** Why personalization was skipped (e.g. the privacy budget is spent). */
+  personalization_skipped: z.string().max(200).optional(),
   created_at: z.string(),
 });
 export type GenerateJob = z.infer<typeof generateJobSchema>;

@@ -60,6 +60,7 @@ export const TEST_SECRETS = {
   INTERNAL_API_SECRET: 'e2e-internal-secret-0123456789abcdef0123456789',
   STORAGE_PEPPER: 'e2e-pepper-0123456789abcdef',
   WEBHOOK_MASTER_KEY: 'e2e-webhook-master-key-0123456789',
+  ENCRYPTION_KEY: 'e2e1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8',
 };
 
 /** Starts the edge; returns its base URL and the Miniflare instance (dispose() when done). */
@@ -77,7 +78,7 @@ export async function startEdge(script: string, o: { redisUrl: string; jwks: { k
     bindings: {
       JWT_ISSUER: TEST_ISSUER, JWT_AUDIENCE: TEST_AUDIENCE, TENANT_CLAIM: 'tid', JWKS_URL: '', MAX_BODY_BYTES: '1048576',
       ALLOW_HTTP_LOOPBACK_WEBHOOKS: 'true', WEBHOOK_DOH_URL: 'https://cloudflare-dns.com/dns-query', MODEL_NAME: 'attune-test', CHAT_TIMEOUT_MS: '60000',
-      REDIS_URL: o.redisUrl, JWKS_INLINE: JSON.stringify(o.jwks), ...TEST_SECRETS, ...o.vars,
+      REDIS_URL: o.redisUrl, JWKS_INLINE: JSON.stringify(o.jwks), USER_STATE_TEST_HOOKS: 'true', ...TEST_SECRETS, ...o.vars,
     },
     host: '127.0.0.1',
     port: 0,

@@ -113,3 +113,38 @@ describe('webhooks', () => {
     }
   });
 });
+
+describe('personal data through the real worker', () => {
+  const values = { name: 'Bartholomew Quisling', email: 'bart.quisling@example.net', phone: '+1 415 555 0142', card: '5555 5555 5555 4444', iban: 'GB82 WEST 1234 5698 7654 32' };
+
+  it('never lets raw PII reach Redis, job payloads or the worker’s logs', async () => {
+    const prompt = `My name is ${values.name}. Write to ${values.email}, call ${values.phone}, card ${values.card}, IBAN ${values.iban}.`;
+    const res = await stack.call('/v1/generate', { method: 'POST', user: 'bart', json: { prompt, max_tokens: 8 } });
+    expect(res.status).toBe(202);
+    const { job_id } = (await res.json()) as { job_id: string };
+    expect((await pollJob(stack, job_id, 'bart')).status).toBe('completed');
+    const chat = await stack.call('/v1/chat/completions', { method: 'POST', user: 'bart', json: { messages: [{ role: 'user', content: prompt }], max_tokens: 4, stream: true } });
+    await chat.text();
+
+    const { default: Redis } = await import('ioredis');
+    const redis = new Redis(stack.redisUrl);
+    const dump: string[] = [];
+    for (const key of await redis.keys('*')) {
+      dump.push(key);
+      const type = await redis.type(key);
+      if (type === 'hash') dump.push(JSON.stringify(await redis.hgetall(key)));
+      else if (type === 'string') dump.push(String(await redis.get(key)));
+      else if (type === 'stream') dump.push(JSON.stringify(await redis.xrange(key, '-', '+')));
+      else if (type === 'list') dump.push(JSON.stringify(await redis.lrange(key, 0, -1)));
+      else if (type === 'zset') dump.push(JSON.stringify(await redis.zrange(key, 0, -1)));
+    }
+    await redis.quit();
+    const everything = dump.join('\n');
+    expect(everything).toContain('<PERSON_1>');
+    const logs = stack.workerLog.join('');
+    for (const value of Object.values(values)) {
+      expect(everything, value).not.toContain(value);
+      expect(logs, value).not.toContain(value);
+    }
+  });
+});

@@ -26,7 +26,7 @@ export function registerFeedbackRoutes(app: OpenAPIHono<AppEnv>): void {
       const ownerKey = c.get('ownerKey');
       const job = await withRedis(c.env.REDIS_URL, (redis) => readOwnedJob(redis, body.job_id, ownerKey));
       if (!job) throw new ApiHttpError(404, 'not_found', `no job ${body.job_id}`, 'job_id');
-      const { count } = await userStateStub(c.env, ownerKey).addFeedback({
+      const { count } = await userStateStub(c.env, ownerKey).addFeedback(ownerKey, {
         job_id: body.job_id, rating: body.rating, preferred_response: body.preferred_response ?? null, comment: body.comment ?? null,
       });
       return c.json({ accepted: true as const, feedback_count: count }, 202);

@@ -5,13 +5,10 @@
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { generateAcceptedSchema, generateRequestSchema } from '../../../shared/api/generate';
-import type { GenerateJob } from '../../../shared/jobs/generate-job';
-import { buildPersonalizedMessages } from '../../../shared/personalization/prompt-builder';
 import type { AppEnv } from '../env';
 import { ApiHttpError } from '../http/api-error';
-import { enqueueGenerateJob, newJobId } from '../queue/generate-queue';
-import { withRedis } from '../queue/redis-connection';
-import { userStateStub } from '../state/user-state';
+import { submitJob } from '../jobs/submit-job';
+import { newJobId } from '../queue/generate-queue';
 import type { WebhookDelivery } from '../webhooks/webhook-delivery';
 import { authedErrors, unavailableResponse } from './route-helpers';
 
@@ -24,7 +21,6 @@ export function registerGenerateRoutes(app: OpenAPIHono<AppEnv>): void {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const ownerKey = c.get('ownerKey');
       const jobId = newJobId();
       if (body.webhook_url) {
         // The delivery object applies the URL policy (public https only) and keeps the URL at the edge.
@@ -32,14 +28,11 @@ export function registerGenerateRoutes(app: OpenAPIHono<AppEnv>): void {
         const verdict = await stub.register({ jobId, url: body.webhook_url, tenantKey: c.get('tenantKey') });
         if (!verdict.ok) throw new ApiHttpError(400, 'validation_failed', verdict.reason, 'webhook_url');
       }
-      const profile = await userStateStub(c.env, ownerKey).getProfile();
-      const { messages, personalized } = buildPersonalizedMessages(profile, [{ role: 'user', content: body.prompt }], body.domain);
-      const job: GenerateJob = {
-        job_id: jobId, owner: ownerKey, tenant: c.get('tenantKey'), kind: 'generate', messages,
+      await submitJob(c, {
+        jobId, kind: 'generate', messages: [{ role: 'user', content: body.prompt }], domain: body.domain,
         params: { max_new_tokens: body.max_tokens ?? 256, temperature: body.temperature ?? 0.7, top_p: body.top_p ?? 1, ...(body.seed !== undefined ? { seed: body.seed } : {}), stop: [] },
-        stream: false, webhook: !!body.webhook_url, personalized, created_at: new Date().toISOString(),
-      };
-      await withRedis(c.env.REDIS_URL, (redis) => enqueueGenerateJob(redis, job));
+        stream: false, webhook: !!body.webhook_url,
+      });
       return c.json({ job_id: jobId, status_url: `/v1/jobs/${jobId}` }, 202);
     },
   );

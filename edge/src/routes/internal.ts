@@ -13,6 +13,10 @@ import { completionReportSchema } from '../../../shared/jobs/generate-job';
 import type { AppEnv } from '../env';
 import { readOwnedJob } from '../queue/generate-queue';
 import { withRedis } from '../queue/redis-connection';
+import { restoreText } from '../privacy/restore-output';
+import { tenantPrivacy } from '../privacy/tenant-config';
+import type { PiiPolicy } from '../../../shared/privacy/pii/policy';
+import { userStateStub } from '../state/user-state';
 import { deriveTenantWebhookSecret } from '../webhooks/signing';
 import type { WebhookDelivery } from '../webhooks/webhook-delivery';
 
@@ -47,7 +51,7 @@ export function registerInternalRoutes(app: OpenAPIHono<AppEnv>): void {
       data: {
         job_id: jobId,
         status: report.status,
-        ...(report.result ? { result: { text: report.result.text, finish_reason: report.result.finish_reason, usage: report.result.usage, model: report.result.model, personalized: job.data.personalized } } : {}),
+        ...(report.result ? { result: { text: restoreText(report.result.text, await userStateStub(c.env, report.owner).openVault(report.owner, jobId), (await tenantPrivacy(c.env, report.tenant)).piiPolicy).text, finish_reason: report.result.finish_reason, usage: report.result.usage, model: report.result.model, personalized: job.data.personalized } } : {}),
         ...(report.error ? { error: { message: report.error } } : {}),
       },
     };

@@ -8,17 +8,26 @@ import type { AppEnv } from '../env';
 import { ApiHttpError } from '../http/api-error';
 import { readOwnedJob, type OwnedJob } from '../queue/generate-queue';
 import { withRedis } from '../queue/redis-connection';
+import { restoreText } from '../privacy/restore-output';
+import { tenantPrivacy } from '../privacy/tenant-config';
+import type { PiiPolicy } from '../../../shared/privacy/pii/policy';
+import { userStateStub } from '../state/user-state';
 import { authedErrors, notFound, unavailableResponse } from './route-helpers';
 
 const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : null);
 
 /** The public view of a job. */
-export function jobStatusBody(jobId: string, job: OwnedJob): JobStatusBody {
+export function jobStatusBody(jobId: string, job: OwnedJob, vault: Record<string, string> = {}, policy: PiiPolicy = {}): JobStatusBody {
   return {
     job_id: jobId,
     status: job.status,
     ...(job.result
-      ? { result: { text: job.result.text, finish_reason: job.result.finish_reason, usage: job.result.usage, model: job.result.model, personalized: job.data.personalized } }
+      ? {
+          result: {
+            text: restoreText(job.result.text, vault, policy).text, finish_reason: job.result.finish_reason, usage: job.result.usage, model: job.result.model,
+            personalized: job.data.personalized, ...(job.data.personalization_skipped ? { personalization_skipped: job.data.personalization_skipped } : {}),
+          },
+        }
       : {}),
     ...(job.error ? { error: { message: job.error } } : {}),
     timings: {
@@ -42,7 +51,10 @@ export function registerJobRoutes(app: OpenAPIHono<AppEnv>): void {
       const { id } = c.req.valid('param');
       const job = await withRedis(c.env.REDIS_URL, (redis) => readOwnedJob(redis, id, c.get('ownerKey')));
       if (!job) throw new ApiHttpError(404, 'not_found', `no job ${id}`);
-      return c.json(jobStatusBody(id, job), 200);
+      const owner = c.get('ownerKey');
+      const vault = job.result ? await userStateStub(c.env, owner).openVault(owner, id) : {};
+      const { piiPolicy } = await tenantPrivacy(c.env, c.get('tenantKey'));
+      return c.json(jobStatusBody(id, job, vault, piiPolicy), 200);
     },
   );
 }

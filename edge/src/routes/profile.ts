@@ -6,7 +6,8 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { profileSchema, storedProfileSchema } from '../../../shared/api/profile';
 import type { AppEnv } from '../env';
 import { userStateStub } from '../state/user-state';
-import { authedErrors } from './route-helpers';
+import { ApiHttpError } from '../http/api-error';
+import { authedErrors, notFound } from './route-helpers';
 
 export function registerProfileRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
@@ -15,13 +16,17 @@ export function registerProfileRoutes(app: OpenAPIHono<AppEnv>): void {
       request: { body: { required: true, content: { 'application/json': { schema: profileSchema } } } },
       responses: { 200: { description: 'stored profile', content: { 'application/json': { schema: storedProfileSchema } } }, ...authedErrors },
     }),
-    async (c) => c.json(await userStateStub(c.env, c.get('ownerKey')).putProfile(c.req.valid('json')), 200),
+    async (c) => c.json(await userStateStub(c.env, c.get('ownerKey')).putProfile(c.get('ownerKey'), c.req.valid('json')), 200),
   );
   app.openapi(
     createRoute({
       method: 'get', path: '/v1/profile', summary: 'Read explicit preferences',
-      responses: { 200: { description: 'stored profile', content: { 'application/json': { schema: storedProfileSchema } } }, ...authedErrors },
+      responses: { 200: { description: 'stored profile', content: { 'application/json': { schema: storedProfileSchema } } }, ...authedErrors, ...notFound },
     }),
-    async (c) => c.json(await userStateStub(c.env, c.get('ownerKey')).getProfile(), 200),
+    async (c) => {
+      const profile = await userStateStub(c.env, c.get('ownerKey')).getProfile(c.get('ownerKey'));
+      if (!profile) throw new ApiHttpError(404, 'not_found', 'no data for this user (erased)');
+      return c.json(profile, 200);
+    },
   );
 }

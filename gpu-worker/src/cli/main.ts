@@ -8,6 +8,7 @@ import { registerGenerateCommand } from './generate-command';
 import { registerModelCommands } from './model-commands';
 import { registerTokenCommand } from './token-command';
 import { registerDpCommand } from './dp-command';
+import { registerSanitizeCommand } from './sanitize-command';
 
 const program = new Command('attune')
   .description('Attune: personalized, private generative AI — model runtime and tools')
@@ -18,6 +19,7 @@ registerModelCommands(program);
 registerGenerateCommand(program);
 registerTokenCommand(program);
 registerDpCommand(program);
+registerSanitizeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,87 @@
+/**
+ * @module edge/privacy/tenant-config
+ * A tenant's privacy settings: budget cap and period, what costs budget and how much, PII
+ * policy per entity type, and data retention. Defaults come from the Worker's vars; a tenant's
+ * overrides live in KV under `tenant:<tenantKey>:config` (read-mostly, cached 60 s per isolate).
+ */
+import { z } from 'zod';
+import { DEFAULT_BUDGET_POLICY, type BudgetPolicy } from '../../../shared/privacy/ledger/budget-ledger';
+import { piiPolicySchema, type PiiPolicy } from '../../../shared/privacy/pii/policy';
+import type { EdgeEnv } from '../env';
+
+const costSchema = z.strictObject({
+  mechanism: z.enum(['pure', 'laplace', 'gaussian']),
+  /** ε of a pure or Laplace charge. */
+  epsilon: z.number().positive().max(10).optional(),
+  /** σ/Δ of a Gaussian charge. */
+  noise_multiplier: z.number().positive().optional(),
+});
+export type CostRule = z.infer<typeof costSchema>;
+
+export const tenantConfigSchema = z.strictObject({
+  budget: z.strictObject({
+    epsilon: z.number().positive().max(100),
+    delta: z.number().gt(0).lt(1),
+    period: z.enum(['day', 'week', 'month']),
+  }).partial().default({}),
+  /** What costs budget. Keys are operation kinds (`personalization`, …). */
+  costs: z.record(z.string(), costSchema).default({}),
+  /** PII handling per entity type: pseudonymize (default), redact, or allow. */
+  pii_policy: piiPolicySchema.default({}),
+  retention_days: z.number().int().min(1).max(3650).optional(),
+});
+export type TenantConfigInput = z.input<typeof tenantConfigSchema>;
+
+/** The resolved settings a request works with. */
+export interface TenantPrivacy {
+  budget: BudgetPolicy;
+  costs: Record<string, CostRule>;
+  piiPolicy: PiiPolicy;
+  retentionDays: number;
+}
+
+/** Default costs: a personalized request contributes to population metrics under pure ε = 0.002 (500 per month at ε = 1). */
+export const DEFAULT_COSTS: Record<string, CostRule> = { personalization: { mechanism: 'pure', epsilon: 0.002 } };
+export const DEFAULT_RETENTION_DAYS = 365;
+
+function defaultsFrom(vars: Record<string, string | undefined>): TenantPrivacy {
+  const num = (name: string, fallback: number) => {
+    const raw = vars[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number`);
+    return n;
+  };
+  const period = (vars.PRIVACY_PERIOD || DEFAULT_BUDGET_POLICY.period) as BudgetPolicy['period'];
+  if (!['day', 'week', 'month'].includes(period)) throw new Error('PRIVACY_PERIOD must be day, week or month');
+  let costs = DEFAULT_COSTS;
+  if (vars.PRIVACY_COSTS) {
+    const parsed = z.record(z.string(), costSchema).safeParse(JSON.parse(vars.PRIVACY_COSTS));
+    if (!parsed.success) throw new Error(`PRIVACY_COSTS: ${parsed.error.issues[0].message}`);
+    costs = parsed.data;
+  }
+  return {
+    budget: { epsilon: num('PRIVACY_EPSILON_CAP', DEFAULT_BUDGET_POLICY.epsilon), delta: num('PRIVACY_DELTA', DEFAULT_BUDGET_POLICY.delta), period },
+    costs,
+    piiPolicy: {},
+    retentionDays: num('RETENTION_DAYS', DEFAULT_RETENTION_DAYS),
+  };
+}
+
+const cache = new Map<string, { at: number; value: TenantPrivacy }>();
+const CACHE_MS = 60_000;
+
+/** The tenant's settings: Worker defaults overlaid with the tenant's KV entry. */
+export async function tenantPrivacy(env: EdgeEnv, tenantKey: string): Promise<TenantPrivacy> {
+  const hit = cache.get(tenantKey);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+  const base = defaultsFrom(env as unknown as Record<string, string | undefined>);
+  const stored = await env.ATTUNE_KV.get(`tenant:${tenantKey}:config`, 'json');
+  const parsed = stored ? tenantConfigSchema.safeParse(stored) : null;
+  const o = parsed?.success ? parsed.data : null;
+  const value: TenantPrivacy = o
+    ? { budget: { ...base.budget, ...o.budget }, costs: { ...base.costs, ...o.costs }, piiPolicy: o.pii_policy, retentionDays: o.retention_days ?? base.retentionDays }
+    : base;
+  cache.set(tenantKey, { at: Date.now(), value });
+  return value;
+}

@@ -1,0 +1,147 @@
+/**
+ * @module gpu-worker/cli/sanitize-command
+ * `attune sanitize [--threshold X] [--country US] [--policy JSON]`: reads JSON lines
+ * `{"text": …}` on stdin and writes one JSON line per input, `{"text": sanitized, "entities":
+ * [{"type", "start", "end", "score"}]}`, offsets into the input string (JS string indices).
+ * `entities` lists everything detected, including types the policy allows; `text` applies the
+ * policy (placeholders by default). `"truncated": true` is added when a cap stopped the scan.
+ *
+ * A line that is not JSON, or has no string `text`, gives `{"error": "line N: …"}` and the run
+ * goes on; blank lines are skipped. Streaming: one line in memory at a time, at most
+ * `--max-line-bytes` (16 MiB) — a longer line is skipped without being buffered and reported as
+ * an error. Output waits for stdout to drain. Exit status 0 unless reading stdin fails.
+ */
+import { once } from 'node:events';
+import type { Command } from 'commander';
+import { isSupportedCountry } from 'libphonenumber-js';
+import { analyzeReport } from '../../../shared/privacy/pii/analyzer';
+import { parsePiiPolicy, type PiiPolicy } from '../../../shared/privacy/pii/policy';
+import { pseudonymize } from '../../../shared/privacy/pii/pseudonymize';
+import { CliUsageError, intOption, numberOption } from './cli-error';
+
+/** Settings of one sanitize run. */
+export interface SanitizeOptions {
+  /** Lowest entity score acted on. @default 0.5 */
+  readonly threshold: number;
+  /** Default country for phone numbers without `+`. @default 'US' */
+  readonly country: string;
+  /** What to do per entity type. @default pseudonymize everything */
+  readonly policy: PiiPolicy;
+  /** Longest input line, in bytes. @default 16 MiB */
+  readonly maxLineBytes: number;
+}
+
+/** Default longest input line: room for 10 MB of text after JSON escaping. */
+export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** One physical input line: its bytes, or the fact that it was too long to keep. */
+type InputLine = { readonly number: number; readonly bytes: Buffer } | { readonly number: number; readonly tooLong: true };
+
+/** Splits a byte stream into lines (`\n`, optional `\r`), keeping at most `maxBytes` of one line. */
+export async function* readLines(input: AsyncIterable<Uint8Array | string>, maxBytes: number): AsyncGenerator<InputLine> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let tooLong = false;
+  let number = 0;
+  const finish = (): InputLine => {
+    number++;
+    const line: InputLine = tooLong ? { number, tooLong: true } : { number, bytes: stripCr(Buffer.concat(parts, size)) };
+    parts = [];
+    size = 0;
+    tooLong = false;
+    return line;
+  };
+  const keep = (segment: Buffer) => {
+    if (tooLong || segment.length === 0) return;
+    if (size + segment.length > maxBytes) {
+      tooLong = true;
+      parts = [];
+      size = 0;
+      return;
+    }
+    parts.push(segment);
+    size += segment.length;
+  };
+  for await (const chunk of input) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let from = 0;
+    for (let nl = buffer.indexOf(10, from); nl !== -1; nl = buffer.indexOf(10, from)) {
+      keep(buffer.subarray(from, nl));
+      yield finish();
+      from = nl + 1;
+    }
+    // Copy the tail: the stream may reuse the chunk's memory.
+    if (from < buffer.length) keep(Buffer.from(buffer.subarray(from)));
+  }
+  if (size > 0 || tooLong) yield finish();
+}
+
+function stripCr(bytes: Buffer): Buffer {
+  return bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.subarray(0, -1) : bytes;
+}
+
+/** The output object for one input line. */
+export function sanitizeLine(line: InputLine, options: SanitizeOptions): Record<string, unknown> | null {
+  if ('tooLong' in line) return { error: `line ${line.number}: longer than ${options.maxLineBytes} bytes, skipped` };
+  const raw = line.bytes.toString('utf8');
+  if (raw.trim() === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    return { error: `line ${line.number}: not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+  }
+  if (typeof value !== 'object' || value === null || typeof (value as { text?: unknown }).text !== 'string') {
+    return { error: `line ${line.number}: expected an object with a string "text"` };
+  }
+  const text = (value as { text: string }).text;
+  const report = analyzeReport(text, { threshold: options.threshold, defaultCountry: options.country });
+  const sanitized = pseudonymize(text, report.entities, options.policy);
+  return {
+    text: sanitized.text,
+    entities: report.entities.map(({ type, start, end, score }) => ({ type, start, end, score })),
+    ...(report.truncated ? { truncated: true } : {}),
+  };
+}
+
+/** Sanitizes every line of `input`, writing one JSON line per non-blank input line. */
+export async function sanitizeStream(
+  input: AsyncIterable<Uint8Array | string>,
+  output: NodeJS.WritableStream,
+  options: SanitizeOptions,
+): Promise<{ lines: number; errors: number }> {
+  let lines = 0;
+  let errors = 0;
+  for await (const line of readLines(input, options.maxLineBytes)) {
+    const result = sanitizeLine(line, options);
+    if (result === null) continue;
+    lines++;
+    if ('error' in result) errors++;
+    if (!output.write(`${JSON.stringify(result)}\n`)) await once(output, 'drain');
+  }
+  return { lines, errors };
+}
+
+/** Adds `sanitize`. */
+export function registerSanitizeCommand(program: Command): void {
+  program
+    .command('sanitize')
+    .description('pseudonymize PII in JSON lines {"text": …} from stdin; one JSON line per input on stdout')
+    .option('--threshold <x>', 'lowest entity score acted on, 0..1', numberOption('--threshold', 0, 1), 0.5)
+    .option('--country <cc>', 'default country (ISO 3166-1 alpha-2) for phone numbers without +', 'US')
+    .option('--policy <json>', 'per-type actions, e.g. {"URL":"allow","default":"redact"}')
+    .option('--max-line-bytes <n>', 'longest input line; longer ones are skipped with an error line', intOption('--max-line-bytes', 1, 1 << 30), DEFAULT_MAX_LINE_BYTES)
+    .action(async (o) => {
+      const country = String(o.country).toUpperCase();
+      if (!isSupportedCountry(country)) throw new CliUsageError(`--country must be an ISO 3166-1 alpha-2 code with phone metadata, got "${o.country}"`);
+      let policy: PiiPolicy = {};
+      if (o.policy !== undefined) {
+        try {
+          policy = parsePiiPolicy(o.policy);
+        } catch (error) {
+          throw new CliUsageError(`--policy: ${(error as Error).message.replace(/^policy: /, '')}`);
+        }
+      }
+      await sanitizeStream(process.stdin, process.stdout, { threshold: o.threshold, country, policy, maxLineBytes: o.maxLineBytes });
+    });
+}
