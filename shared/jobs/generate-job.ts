@@ -61,6 +61,8 @@ export const redisKeys = {
   tokenStream: (jobId: string) => `attune:{job:${jobId}}:tokens`,
   /** Worker heartbeats: a sorted set of worker id → last beat (ms). */
   workerHeartbeats: 'attune:{workers}:heartbeats',
+  /** Output-scan redactions: hash of `<tenantKey>:<TYPE>` and `<tenantKey>:total` → count. */
+  outputRedactions: 'attune:{metrics}:output_pii_redactions',
 } as const;
 
 /** Seconds a token stream is kept after its last entry. */

@@ -14,7 +14,8 @@ import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENERATE_QUEUE, QUEUE_PREFIX, redisKeys, type GenerateJob } from '../../shared/jobs/generate-job';
 import { pureCharge } from '../../shared/privacy/ledger/charge-builders';
-import { buildEdgeBundle, createTestIssuer, startEdge, type TestIssuer } from './edge-harness';
+import { signInternalRequest } from '../../shared/crypto/hmac';
+import { buildEdgeBundle, createTestIssuer, startEdge, TEST_SECRETS, type TestIssuer } from './edge-harness';
 import { waitFor } from './stack-harness';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/5';
@@ -42,12 +43,18 @@ beforeAll(async () => {
   echo = new Worker<GenerateJob>(
     GENERATE_QUEUE,
     async (job) => {
-      const text = `You said: ${job.data.messages.at(-1)!.content}`;
+      const text = `You said: ${job.data.messages.at(-1)!.content} Also write to someone.else@othermail.example.com`;
       if (job.data.stream) {
         for (let i = 0; i < text.length; i += 3) await redis.xadd(redisKeys.tokenStream(job.data.job_id), '*', 'type', 'token', 'text', text.slice(i, i + 3));
         await redis.xadd(redisKeys.tokenStream(job.data.job_id), '*', 'type', 'done', 'finish_reason', 'eos', 'usage', JSON.stringify({ prompt_tokens: 1, completion_tokens: 1 }), 'model', 'echo');
       }
-      return { text, finish_reason: 'eos', usage: { prompt_tokens: 1, completion_tokens: 1 }, model: 'echo', timings: { queued_ms: 0, first_token_ms: 0, total_ms: 0 } };
+      const result = { text, finish_reason: 'eos' as const, usage: { prompt_tokens: 1, completion_tokens: 1 }, model: 'echo', timings: { queued_ms: 0, first_token_ms: 0, total_ms: 0 } };
+      // Report completion to the edge as a worker does (signed with the shared secret).
+      const body = JSON.stringify({ job_id: job.data.job_id, owner: job.data.owner, tenant: job.data.tenant, status: 'completed', result });
+      setTimeout(async () => {
+        await fetch(`${url}/internal/jobs/${job.data.job_id}/complete`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-attune-signature': await signInternalRequest(TEST_SECRETS.INTERNAL_API_SECRET, body) }, body });
+      }, 50);
+      return result;
     },
     { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: QUEUE_PREFIX },
   );
@@ -91,6 +98,15 @@ describe('personal data in prompts', () => {
       return body.status === 'completed' ? body : null;
     }, 30_000, 'the echoed job');
     for (const value of Object.values(PII)) expect(done.result.text).toContain(value);
+    // PII the model produced that was not the user's own is redacted and counted.
+    expect(done.result.text).not.toContain('someone.else@othermail.example.com');
+    expect(done.result.text).toContain('<EMAIL_ADDRESS>');
+    const metrics = await waitFor(async () => {
+      const res = await fetch(`${url}/v1/admin/privacy-metrics`, { headers: { authorization: `Bearer ${await issuer.token({ user: 'ops', scope: 'admin' })}` } });
+      const m = (await res.json()) as { output_pii_redactions: { total: number; by_type: Record<string, number> } };
+      return m.output_pii_redactions.total > 0 ? m : null;
+    }, 10_000, 'the redaction counter');
+    expect(metrics.output_pii_redactions.by_type.EMAIL_ADDRESS).toBeGreaterThanOrEqual(1);
 
     const stored = await everythingInRedis();
     expect(stored).toContain('<EMAIL_ADDRESS_1>');

@@ -10,9 +10,9 @@ import { scanOutput } from '../../../shared/privacy/pii/output-scan';
 import type { PiiPolicy } from '../../../shared/privacy/pii/policy';
 
 /** Scans then restores one complete text. */
-export function restoreText(text: string, vault: Record<string, string>, policy: PiiPolicy = {}): { text: string; redacted: number } {
+export function restoreText(text: string, vault: Record<string, string>, policy: PiiPolicy = {}): { text: string; redacted: number; byType: Record<string, number> } {
   const scanned = scanOutput(text, vault, policy);
-  return { text: restore(scanned.text, vault), redacted: scanned.redactedCount };
+  return { text: restore(scanned.text, vault), redacted: scanned.redactedCount, byType: { ...scanned.byType } as Record<string, number> };
 }
 
 /** Longest tail kept back while waiting for a placeholder or word to complete. */

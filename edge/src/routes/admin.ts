@@ -9,6 +9,7 @@ import { requireScope } from '../auth/middleware';
 import type { AppEnv } from '../env';
 import { withRedis } from '../queue/redis-connection';
 import { deriveTenantWebhookSecret } from '../webhooks/signing';
+import { readRedactions } from '../privacy/redaction-metrics';
 import { authedErrors, forbidden, unavailableResponse } from './route-helpers';
 
 export function registerAdminRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -20,6 +21,17 @@ export function registerAdminRoutes(app: OpenAPIHono<AppEnv>): void {
       responses: { 200: { description: 'secret', content: { 'application/json': { schema: z.object({ secret: z.string() }) } } }, ...authedErrors, ...forbidden },
     }),
     async (c) => c.json({ secret: await deriveTenantWebhookSecret(c.env.WEBHOOK_MASTER_KEY, c.get('tenantKey')) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/v1/admin/privacy-metrics', summary: "The tenant's output-scan redactions (personal data the model produced that was not in the user's input)",
+      responses: {
+        200: { description: 'counts', content: { 'application/json': { schema: z.object({ output_pii_redactions: z.object({ total: z.number(), by_type: z.record(z.string(), z.number()) }) }) } } },
+        ...authedErrors, ...forbidden, ...unavailableResponse,
+      },
+    }),
+    async (c) => c.json({ output_pii_redactions: await readRedactions(c.env.REDIS_URL, c.get('tenantKey')) }, 200),
   );
 
   app.openapi(

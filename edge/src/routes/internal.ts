@@ -13,6 +13,7 @@ import { completionReportSchema } from '../../../shared/jobs/generate-job';
 import type { AppEnv } from '../env';
 import { readOwnedJob } from '../queue/generate-queue';
 import { withRedis } from '../queue/redis-connection';
+import { countRedactions } from '../privacy/redaction-metrics';
 import { restoreText } from '../privacy/restore-output';
 import { tenantPrivacy } from '../privacy/tenant-config';
 import type { PiiPolicy } from '../../../shared/privacy/pii/policy';
@@ -43,6 +44,11 @@ export function registerInternalRoutes(app: OpenAPIHono<AppEnv>): void {
     if (report.job_id !== jobId) return c.json(apiError('validation_failed', 'job_id does not match the path', 'job_id'), 400);
     const job = await withRedis(c.env.REDIS_URL, (redis) => readOwnedJob(redis, jobId, report.owner));
     if (!job || job.data.tenant !== report.tenant) return c.json(apiError('not_found', `no job ${jobId}`), 404);
+    // The output scan runs once per job here (every job's completion passes through this route):
+    // personal data the model produced that was not in the user's input is redacted and counted.
+    const vault = report.result ? await userStateStub(c.env, report.owner).openVault(report.owner, jobId) : {};
+    const restored = report.result ? restoreText(report.result.text, vault, (await tenantPrivacy(c.env, report.tenant)).piiPolicy) : null;
+    if (restored?.redacted) c.executionCtx.waitUntil(countRedactions(c.env.REDIS_URL, report.tenant, restored.byType).catch(() => {}));
     if (!job.data.webhook) return c.json({ accepted: true, webhook: 'none' }, 202);
     const stub = c.env.WEBHOOK_DELIVERY.get(c.env.WEBHOOK_DELIVERY.idFromName(jobId)) as unknown as DurableObjectStub<WebhookDelivery>;
     const payload = {
@@ -51,7 +57,7 @@ export function registerInternalRoutes(app: OpenAPIHono<AppEnv>): void {
       data: {
         job_id: jobId,
         status: report.status,
-        ...(report.result ? { result: { text: restoreText(report.result.text, await userStateStub(c.env, report.owner).openVault(report.owner, jobId), (await tenantPrivacy(c.env, report.tenant)).piiPolicy).text, finish_reason: report.result.finish_reason, usage: report.result.usage, model: report.result.model, personalized: job.data.personalized } } : {}),
+        ...(report.result && restored ? { result: { text: restored.text, finish_reason: report.result.finish_reason, usage: report.result.usage, model: report.result.model, personalized: job.data.personalized } } : {}),
         ...(report.error ? { error: { message: report.error } } : {}),
       },
     };
