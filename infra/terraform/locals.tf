@@ -107,14 +107,16 @@ locals {
   worker_model_dir = var.model_source == "r2" ? "/models/current" : var.model_dir_in_image
 
   worker_env = {
-    ATTUNE_MODEL_DIR           = local.worker_model_dir
-    EDGE_URL                   = local.edge_url
-    WORKER_CONCURRENCY         = tostring(var.worker_concurrency)
-    ATTUNE_EXECUTION_PROVIDERS = var.worker_execution_providers
-    HEARTBEAT_INTERVAL_MS      = tostring(var.heartbeat_interval_ms)
-    DRAIN_TIMEOUT_MS           = tostring(var.drain_timeout_ms)
-    JOB_TIMEOUT_MS             = tostring(var.job_timeout_ms)
-    REDIS_PORT                 = tostring(local.worker_redis_port)
+    ATTUNE_MODEL_DIR            = local.worker_model_dir
+    EDGE_URL                    = local.edge_url
+    WORKER_CONCURRENCY          = tostring(var.worker_concurrency)
+    ATTUNE_EXECUTION_PROVIDERS  = var.worker_execution_providers
+    HEARTBEAT_INTERVAL_MS       = tostring(var.heartbeat_interval_ms)
+    DRAIN_TIMEOUT_MS            = tostring(var.drain_timeout_ms)
+    JOB_TIMEOUT_MS              = tostring(var.job_timeout_ms)
+    RETENTION_DAYS              = tostring(var.edge_config.retention_days)
+    RETENTION_SWEEP_INTERVAL_MS = tostring(var.retention_sweep_interval_ms)
+    REDIS_PORT                  = tostring(local.worker_redis_port)
   }
 
   # ---- R2 ---------------------------------------------------------------------------------------

@@ -258,6 +258,16 @@ variable "drain_timeout_ms" {
   }
 }
 
+variable "retention_sweep_interval_ms" {
+  description = "RETENTION_SWEEP_INTERVAL_MS: how often workers remove finished jobs older than the retention (edge_config.retention_days)."
+  type        = number
+  default     = 3600000
+  validation {
+    condition     = var.retention_sweep_interval_ms >= 60000 && var.retention_sweep_interval_ms <= 86400000
+    error_message = "retention_sweep_interval_ms must be in 60000..86400000."
+  }
+}
+
 variable "job_timeout_ms" {
   description = "JOB_TIMEOUT_MS: longest a job may run on one worker before it fails."
   type        = number

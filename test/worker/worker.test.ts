@@ -30,7 +30,7 @@ let edge: Awaited<ReturnType<typeof startFakeEdge>>;
 function config(overrides: Partial<WorkerConfig> = {}): WorkerConfig {
   return {
     redisUrl: REDIS_URL, modelDir, edgeUrl: edge.url, internalApiSecret: SECRET, concurrency: 4, executionProviders: ['cpu'],
-    workerId: 'test-worker-a', heartbeatIntervalMs: 200, drainTimeoutMs: 30_000, jobTimeoutMs: 60_000, ...overrides,
+    workerId: 'test-worker-a', heartbeatIntervalMs: 200, drainTimeoutMs: 30_000, jobTimeoutMs: 60_000, retentionDays: 365, retentionSweepIntervalMs: 3_600_000, ...overrides,
   };
 }
 

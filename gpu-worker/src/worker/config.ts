@@ -28,6 +28,10 @@ export interface WorkerConfig {
   drainTimeoutMs: number;
   /** Milliseconds one job may run on this worker before it fails (`JOB_TIMEOUT_MS`, 1..86400000). @default 300000 */
   jobTimeoutMs: number;
+  /** Days finished jobs may stay in Redis before the retention sweep removes them (`RETENTION_DAYS`, 1..3650). @default 365 */
+  retentionDays: number;
+  /** Milliseconds between retention sweeps (`RETENTION_SWEEP_INTERVAL_MS`, 60000..86400000). @default 3600000 */
+  retentionSweepIntervalMs: number;
 }
 
 /** Defaults of the optional variables, in one place. */
@@ -38,6 +42,8 @@ export const WORKER_CONFIG_DEFAULTS = {
   heartbeatIntervalMs: 5_000,
   drainTimeoutMs: 30_000,
   jobTimeoutMs: 300_000,
+  retentionDays: 365,
+  retentionSweepIntervalMs: 3_600_000,
 } as const;
 
 /** Shortest accepted `INTERNAL_API_SECRET` (256 bits of hex or 32 random characters). */
@@ -128,5 +134,7 @@ export function parseWorkerConfig(env: Env = process.env): WorkerConfig {
     heartbeatIntervalMs: integer(env, 'HEARTBEAT_INTERVAL_MS', 100, 60_000, WORKER_CONFIG_DEFAULTS.heartbeatIntervalMs),
     drainTimeoutMs: integer(env, 'DRAIN_TIMEOUT_MS', 0, day, WORKER_CONFIG_DEFAULTS.drainTimeoutMs),
     jobTimeoutMs: integer(env, 'JOB_TIMEOUT_MS', 1, day, WORKER_CONFIG_DEFAULTS.jobTimeoutMs),
+    retentionDays: integer(env, 'RETENTION_DAYS', 1, 3650, WORKER_CONFIG_DEFAULTS.retentionDays),
+    retentionSweepIntervalMs: integer(env, 'RETENTION_SWEEP_INTERVAL_MS', 60_000, 86_400_000, WORKER_CONFIG_DEFAULTS.retentionSweepIntervalMs),
   };
 }

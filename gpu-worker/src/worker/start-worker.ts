@@ -15,6 +15,7 @@ import { CompletionReporter, isFinalFailure, reportCompletions } from './complet
 import type { WorkerConfig } from './config';
 import { createGenerateProcessor } from './generate-processor';
 import { startHeartbeat, type Heartbeat } from './heartbeat';
+import { startRetentionSweep } from './retention-sweep';
 
 /** Options for {@link startWorker}. */
 export interface StartWorkerOptions {
@@ -77,10 +78,12 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   reportCompletions(worker, reporter, logger);
 
   let heartbeat: Heartbeat;
+  let retention: { stop(): void } | undefined;
   try {
     await worker.waitUntilReady();
     heartbeat = startHeartbeat(streams, { workerId, intervalMs: config.heartbeatIntervalMs, logger });
     await heartbeat.ready;
+    retention = startRetentionSweep(streams, { retentionMs: config.retentionDays * 86_400_000, intervalMs: config.retentionSweepIntervalMs, logger });
   } catch (error) {
     await worker.close(true).catch(() => {});
     await generator.close();
@@ -113,6 +116,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
         }
       }
       await reporter.flush();
+      retention?.stop();
       await heartbeat.stop();
       await generator.close();
       await Promise.all([connection, streams].map((c) => c.quit().catch(() => c.disconnect())));
