@@ -1,8 +1,8 @@
 /**
  * @module shared/privacy/pii
  * PII detection and pseudonymization for the edge: `analyze` finds entities (Presidio's
- * vocabulary), `pseudonymize` swaps them for placeholders and returns the vault, `sealVault`
- * encrypts the vault for storage, `restore` puts values back for the owner, and `scanOutput`
+ * vocabulary), `pseudonymize` swaps them for placeholders and returns the vault (which the edge
+ * seals with the user's data key), `restore` puts values back for the owner, and `scanOutput`
  * redacts PII a model produced on its own. Runtime-neutral (workerd and Node): WebCrypto only.
  */
 export { analyze, analyzeReport, DEFAULT_MAX_ENTITIES, DEFAULT_THRESHOLD, type AnalysisReport, type AnalyzeOptions } from './analyzer';
@@ -14,4 +14,3 @@ export { actionFor, parsePiiPolicy, piiPolicySchema, type PiiAction, type PiiPol
 export { pseudonymize, restore, type PiiVault, type PseudonymizedText } from './pseudonymize';
 export { DEFAULT_RECOGNIZERS } from './recognizers/index';
 export { PII_ENTITY_TYPES, type PiiCandidate, type PiiEntity, type PiiEntityType, type PiiRecognizer, type RecognizerOptions } from './types';
-export { openVault, sealVault, vaultAad, VaultSealError } from './vault-seal';
