@@ -10,7 +10,7 @@ export interface EdgeSecrets {
   REDIS_URL: string;
   /** Shared with the workers; signs their completion reports (HMAC-SHA256). */
   INTERNAL_API_SECRET: string;
-  /** Key of HMAC-SHA256(pepper, tenant:user) storage keys. */
+  /** Key of HMAC-SHA256(pepper, user:<len(tenant)>:<tenant>:<user>) storage keys. */
   STORAGE_PEPPER: string;
   /** Derives each tenant's `whsec_` webhook signing secret. */
   WEBHOOK_MASTER_KEY: string;
@@ -27,7 +27,7 @@ export type EdgeEnv = Env & EdgeSecrets;
 /** Per-request values set by middleware. */
 export interface EdgeVariables {
   principal: Principal;
-  /** HMAC-SHA256(pepper, tenant:user), hex: the user's storage key. */
+  /** HMAC-SHA256(pepper, user:<len(tenant)>:<tenant>:<user>), hex: the user's storage key. */
   ownerKey: string;
   /** HMAC-SHA256(pepper, tenant), hex. */
   tenantKey: string;

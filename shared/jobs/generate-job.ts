@@ -11,9 +11,9 @@ export const QUEUE_PREFIX = '{attune}';
 
 export const generateJobSchema = z.strictObject({
   job_id: z.string().min(8).max(64),
-  /** HMAC-SHA256(pepper, tenant:user), hex. */
+  /** The user's storage key: HMAC-SHA256(pepper, user:<len(tenant)>:<tenant>:<user>), hex (shared/crypto/hmac.ts). */
   owner: z.string().regex(/^[0-9a-f]{64}$/),
-  /** HMAC-SHA256(pepper, tenant), hex. */
+  /** The tenant's storage key: HMAC-SHA256(pepper, tenant:<len>:<tenant>), hex. */
   tenant: z.string().regex(/^[0-9a-f]{64}$/),
   kind: z.enum(['generate', 'chat']),
   messages: z.array(z.strictObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() })).min(1),

@@ -203,15 +203,12 @@ export class UserState extends DurableObject<EdgeEnv> {
     this.bind(owner);
     const jobIds = this.sql().exec<{ job_id: string }>('SELECT job_id FROM jobs').toArray().map((r) => r.job_id);
     const counts: Record<string, number> = {};
-    for (const table of ['profile', 'feedback', 'vaults', 'jobs', 'ledger', 'audit']) {
-      counts[table] = this.sql().exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n;
-    }
     this.sql().exec('DELETE FROM data_key');
     this.sql().exec(`DELETE FROM meta WHERE k = 'registered'`);
     this.dataKey = null;
-    for (const table of ['profile', 'feedback', 'vaults', 'jobs', 'audit']) this.sql().exec(`DELETE FROM ${table}`);
+    for (const table of ['profile', 'feedback', 'vaults', 'jobs', 'audit']) counts[table] = this.sql().exec(`DELETE FROM ${table}`).rowsWritten;
     // Privacy-ledger rows hold numbers only (mechanism, ε); recent ones stay, or erasing would reset the budget.
-    this.sql().exec('DELETE FROM ledger WHERE created_at < ?', new Date(Date.now() - LEDGER_KEEP_AFTER_ERASURE_MS).toISOString());
+    counts.ledger = this.sql().exec('DELETE FROM ledger WHERE created_at < ?', new Date(Date.now() - LEDGER_KEEP_AFTER_ERASURE_MS).toISOString()).rowsWritten;
     const erasedAt = new Date().toISOString();
     this.sql().exec(`INSERT OR REPLACE INTO meta (k, v) VALUES ('erased_at', ?)`, erasedAt);
     return { erased_at: erasedAt, job_ids: jobIds, counts };
