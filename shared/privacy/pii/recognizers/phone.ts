@@ -28,7 +28,7 @@ const CONTEXT = contextWords(
 
 /** Characters a phone number is written with; one maximal run per match (linear: one class). */
 const RUN = /[+(]?\d[\d \t().\-/]*/g;
-/** Shapes looked for inside long runs: `+CC …` and `(NPA) NXX-XXXX`. No trailing assertion, so no backtracking. */
+/** Shapes looked for inside long runs: `+CC …` and `(NPA) NXX-NNNN`. No trailing assertion, so no backtracking. */
 const LONG_RUN_SHAPES = /\+\d{1,3}(?:[ .\-]?\(?\d{1,5}\)?){1,6}|\(?\d{3}\)?[ .\-]\d{3}[ .\-]\d{4}/g;
 const MAX_SHORT_RUN = 64;
 /** Shapes libphonenumber can accept that are something else: dates, times of a log line, dotted quads. */
