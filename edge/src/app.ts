@@ -12,6 +12,7 @@ import { requireAuth } from './auth/middleware';
 import type { AppEnv, EdgeEnv } from './env';
 import { handleError } from './http/api-error';
 import { registerAdminRoutes } from './routes/admin';
+import { registerAdminPrivacyRoutes } from './routes/admin-privacy';
 import { registerChatRoutes } from './routes/chat-completions';
 import { registerFeedbackRoutes } from './routes/feedback';
 import { registerGenerateRoutes } from './routes/generate';
@@ -60,6 +61,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerChatRoutes(app);
   registerMeRoutes(app);
   registerAdminRoutes(app);
+  registerAdminPrivacyRoutes(app);
   registerInternalRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });

@@ -66,9 +66,9 @@ afterAll(async () => {
   await redis?.quit();
 });
 
-async function call(path: string, user: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+async function call(path: string, user: string, init: RequestInit & { json?: unknown; tenant?: string; scope?: string } = {}): Promise<Response> {
   const headers = new Headers(init.headers);
-  headers.set('authorization', `Bearer ${await issuer.token({ user })}`);
+  headers.set('authorization', `Bearer ${await issuer.token({ user, tenant: init.tenant, scope: init.scope })}`);
   if (init.json !== undefined) headers.set('content-type', 'application/json');
   return fetch(`${url}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
 }
@@ -157,6 +157,34 @@ describe('privacy budget', () => {
     }, 30_000, 'the job');
     expect(done.result.personalized).toBe(false);
     expect(done.result.personalization_skipped).toMatch(/privacy budget exhausted/);
+  });
+});
+
+describe('tenant privacy administration', () => {
+  it('applies a tenant PII policy set through the admin API and resets a user budget with an audit entry', async () => {
+    const tenant = 'globex';
+    const put = await call('/v1/admin/tenant-config', 'admin', { method: 'PUT', tenant, scope: 'admin', json: { pii_policy: { EMAIL_ADDRESS: 'redact' }, costs: { personalization: { mechanism: 'pure', epsilon: 0.25 } } } });
+    expect(put.status).toBe(200);
+    const effective = (await (await call('/v1/admin/tenant-config', 'admin', { tenant, scope: 'admin' })).json()) as Record<string, any>;
+    expect(effective.pii_policy).toEqual({ EMAIL_ADDRESS: 'redact' });
+    expect(effective.budget.epsilon).toBe(1);
+
+    await call('/v1/profile', 'gina', { method: 'PUT', tenant, json: { style: 'formal' } });
+    const { job_id } = (await (await call('/v1/generate', 'gina', { method: 'POST', tenant, json: { prompt: `Mail ${PII.email} please` } })).json()) as { job_id: string };
+    const done = await waitFor(async () => {
+      const body = (await (await call(`/v1/jobs/${job_id}`, 'gina', { tenant })).json()) as Record<string, any>;
+      return body.status === 'completed' ? body : null;
+    }, 30_000, 'the job');
+    expect(done.result.text).not.toContain(PII.email); // redacted, not pseudonymized: nothing to restore
+    expect(done.result.text).toContain('<EMAIL_ADDRESS>');
+    expect(((await (await call('/v1/me/privacy', 'gina', { tenant })).json()) as Record<string, number>).epsilon_spent).toBeCloseTo(0.25, 9);
+
+    const reset = await call('/v1/admin/budget-reset', 'admin', { method: 'POST', tenant, scope: 'admin', json: { user: 'gina', reason: 'support ticket 42' } });
+    expect(await reset.json()).toEqual({ removed_charges: 1 });
+    expect(((await (await call('/v1/me/privacy', 'gina', { tenant })).json()) as Record<string, number>).epsilon_spent).toBe(0);
+    const exported = (await (await call('/v1/me/export', 'gina', { tenant })).json()) as Record<string, any>;
+    expect(exported.audit.map((a: { event: string }) => a.event)).toEqual(['charge', 'reset']);
+    expect((await call('/v1/admin/tenant-config', 'gina', { method: 'PUT', tenant, json: {} })).status).toBe(403);
   });
 });
 

@@ -69,6 +69,11 @@ function defaultsFrom(vars: Record<string, string | undefined>): TenantPrivacy {
 }
 
 const cache = new Map<string, { at: number; value: TenantPrivacy }>();
+
+/** Drops this isolate's cached settings of a tenant (after an update; other isolates refresh within 60 s). */
+export function forgetTenantPrivacy(tenantKey: string): void {
+  cache.delete(tenantKey);
+}
 const CACHE_MS = 60_000;
 
 /** The tenant's settings: Worker defaults overlaid with the tenant's KV entry. */
