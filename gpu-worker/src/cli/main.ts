@@ -9,6 +9,7 @@ import { registerModelCommands } from './model-commands';
 import { registerTokenCommand } from './token-command';
 import { registerDpCommand } from './dp-command';
 import { registerSanitizeCommand } from './sanitize-command';
+import { registerJudgeCommand } from './judge-command';
 
 const program = new Command('attune')
   .description('Attune: personalized, private generative AI — model runtime and tools')
@@ -20,6 +21,7 @@ registerGenerateCommand(program);
 registerTokenCommand(program);
 registerDpCommand(program);
 registerSanitizeCommand(program);
+registerJudgeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

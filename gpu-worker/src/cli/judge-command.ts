@@ -1,0 +1,72 @@
+/**
+ * @module gpu-worker/cli/judge-command
+ * `attune judge [--model FILE]`: reads JSON lines `{"text": …}` on stdin and writes one JSON line
+ * per input, `{"style", "length", "confidence"}`, from the style judge
+ * (gpu-worker/src/training/judge). Without `--model` it uses `gpu-worker/models/style-judge.json`
+ * when present, else trains the default judge on the spot (about a second).
+ *
+ * A line that is not JSON, has no string `text`, or has only blank text gives
+ * `{"error": "line N: …"}` and the run goes on; blank lines are skipped. Lines are streamed as
+ * in `attune sanitize` (one in memory at a time, at most `--max-line-bytes`).
+ */
+import { once } from 'node:events';
+import type { Command } from 'commander';
+import { loadDefaultJudge } from '../training/judge/default-judge';
+import { judge, loadJudge, type JudgeModel } from '../training/judge/style-judge';
+import { intOption } from './cli-error';
+import { DEFAULT_MAX_LINE_BYTES, readLines } from './sanitize-command';
+
+/** One physical input line, as {@link readLines} yields it. */
+type InputLine = { readonly number: number; readonly bytes: Buffer } | { readonly number: number; readonly tooLong: true };
+
+/** The output object for one input line, or null for a blank line. */
+export function judgeLine(line: InputLine, model: JudgeModel, maxLineBytes = DEFAULT_MAX_LINE_BYTES): Record<string, unknown> | null {
+  if ('tooLong' in line) return { error: `line ${line.number}: longer than ${maxLineBytes} bytes, skipped` };
+  const raw = line.bytes.toString('utf8');
+  if (raw.trim() === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    return { error: `line ${line.number}: not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+  }
+  if (typeof value !== 'object' || value === null || typeof (value as { text?: unknown }).text !== 'string') {
+    return { error: `line ${line.number}: expected an object with a string "text"` };
+  }
+  const text = (value as { text: string }).text;
+  if (text.trim() === '') return { error: `line ${line.number}: "text" is empty` };
+  const verdict = judge(model, text);
+  return { style: verdict.style, length: verdict.length, confidence: Math.round(verdict.confidence * 10_000) / 10_000 };
+}
+
+/** Judges every line of `input`, writing one JSON line per non-blank input line. */
+export async function judgeStream(
+  input: AsyncIterable<Uint8Array | string>,
+  output: NodeJS.WritableStream,
+  model: JudgeModel,
+  maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+): Promise<{ lines: number; errors: number }> {
+  let lines = 0;
+  let errors = 0;
+  for await (const line of readLines(input, maxLineBytes)) {
+    const result = judgeLine(line, model, maxLineBytes);
+    if (result === null) continue;
+    lines++;
+    if ('error' in result) errors++;
+    if (!output.write(`${JSON.stringify(result)}\n`)) await once(output, 'drain');
+  }
+  return { lines, errors };
+}
+
+/** Adds `judge`. */
+export function registerJudgeCommand(program: Command): void {
+  program
+    .command('judge')
+    .description('label the style and length of JSON lines {"text": …} from stdin; one {"style","length","confidence"} line per input')
+    .option('--model <file>', 'style judge JSON (default: gpu-worker/models/style-judge.json, else one trained on the spot)')
+    .option('--max-line-bytes <n>', 'longest input line; longer ones are skipped with an error line', intOption('--max-line-bytes', 1, 1 << 30), DEFAULT_MAX_LINE_BYTES)
+    .action(async (o) => {
+      const model = o.model ? await loadJudge(o.model as string) : (await loadDefaultJudge()).model;
+      await judgeStream(process.stdin, process.stdout, model, o.maxLineBytes);
+    });
+}
