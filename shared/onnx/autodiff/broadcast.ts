@@ -11,14 +11,14 @@
  *   leading axes; nothing at all when the shapes already match.
  * - **Runtime path.** Otherwise the axes are computed in the graph from `Shape` nodes:
  *   `padded = Pad(Shape(x), [R − r, 0], 1)` (x's shape left-padded with ones to rank R),
- *   `axes = Compress(Range(0, R), padded == 1)`, `ReduceSum(grad, axes, keepdims = 1,
+ *   `axes = Reshape(NonZero(padded == 1), [-1])`, `ReduceSum(grad, axes, keepdims = 1,
  *   noop_with_empty_axes = 1)` (an empty axes list is then a no-op, not "reduce everything"),
  *   and a final `Reshape` to `Shape(x)` that drops the leading ones. Summing an axis where both
  *   sides are 1 is harmless, so the mask needs only x's padded shape.
  */
 import type { GraphBuilder, Value } from '../graph';
-import { constInt64, range, reduceSum, reshape, shapeOf, squeeze, concat, unsqueeze, sub } from '../ops';
-import { compress, equal, pad, reduceSumAxes, size } from './extra-ops';
+import { concat, constInt64, reduceSum, reshape, shapeOf, squeeze, sub } from '../ops';
+import { equal, nonZero, pad, reduceSumAxes } from './extra-ops';
 import type { StaticShape } from './shapes';
 
 /** What {@link reduceToShape} needs from its caller. */
@@ -44,13 +44,10 @@ export function staticReducePlan(
   for (let i = 0; i < inputShape.length; i++) {
     const din = inputShape[i];
     const dout = gradShape[lead + i];
-    if (din === 1) {
-      if (dout !== 1) sumAxes.push(lead + i);
-    } else if (typeof din === 'number' || (din !== null && din === dout) || (din === null && dout === 1)) {
-      continue; // sizes must agree: broadcasting never grows a dim other than 1
-    } else {
-      return null; // a symbolic or unknown input dim facing another dim may be 1 at run time
-    }
+    if (dout === 1) continue; // then din is 1 as well
+    if (din === 1) sumAxes.push(lead + i);
+    else if (typeof din === 'number' || (din !== null && din === dout)) continue; // broadcasting only grows dims of 1
+    else return null; // a symbolic or unknown input dim facing another dim may be 1 at run time
   }
   return { sumAxes, lead };
 }
@@ -77,11 +74,11 @@ export function reduceToShape(
     if (plan.lead) out = squeeze(g, out, Array.from({ length: plan.lead }, (_, i) => i));
     return out;
   }
-  const gradShapeValue = shapeOf(g, grad);
   const inputShapeValue = env.shapeOf(input);
-  const gradRank = size(g, gradShapeValue);
-  const rankGap = unsqueeze(g, sub(g, gradRank, size(g, inputShapeValue)), [0]);
+  // Rank gap as a 1-D [R − r]: Shape of a shape vector is its length (no Size → Range, which
+  // ONNX Runtime's shape inference mis-propagates).
+  const rankGap = sub(g, shapeOf(g, shapeOf(g, grad)), shapeOf(g, inputShapeValue));
   const padded = pad(g, inputShapeValue, concat(g, [rankGap, constInt64(g, [0])], 0), constInt64(g, [1], []));
-  const axes = compress(g, range(g, constInt64(g, [0], []), gradRank, constInt64(g, [1], [])), equal(g, padded, constInt64(g, [1], [])));
+  const axes = reshape(g, nonZero(g, equal(g, padded, constInt64(g, [1], []))), [-1]);
   return reshape(g, reduceSumAxes(g, grad, axes, true, true), inputShapeValue);
 }

@@ -3,9 +3,10 @@
  * What a vector-Jacobian rule sees: the forward node, the gradients of its outputs, which
  * inputs need a gradient, and helpers for shapes, attributes and broadcast reduction.
  */
-import type { GraphBuilder, GraphNode, Value } from '../graph';
-import { shapeOf } from '../ops';
+import { ElemType, type GraphBuilder, type GraphNode, type Value } from '../graph';
+import { cast, constFloat, shapeOf } from '../ops';
 import { reduceToShape, type ReduceEnv } from './broadcast';
+import { castLike } from './extra-ops';
 import type { StaticShape, StaticShapes } from './shapes';
 
 /**
@@ -68,6 +69,22 @@ export class VjpContext implements ReduceEnv {
   /** The build-time shape of a forward value, when known. */
   staticShape(value: Value): StaticShape | undefined {
     return this.shapes.shape(value.name);
+  }
+
+  /**
+   * A scalar constant of the element type of the forward value `like`: float32 when that type
+   * is float32 or unknown, otherwise a CastLike of it (so double or float16 graphs work too).
+   */
+  constLike(value: number, like: Value): Value {
+    const type = this.shapes.elemType(like.name);
+    const c = constFloat(this.g, [value]);
+    return type === undefined || type === ElemType.FLOAT ? c : castLike(this.g, c, like);
+  }
+
+  /** `value` cast to the element type of the forward value `like` (Cast when that type is known, else CastLike). */
+  castAs(value: Value, like: Value): Value {
+    const type = this.shapes.elemType(like.name);
+    return type === undefined ? castLike(this.g, value, like) : cast(this.g, value, type);
   }
 
   /** The rank of a forward value; throws a {@link GradientError} naming the op when unknown. */

@@ -1,7 +1,7 @@
 /**
  * @module shared/onnx/autodiff/extra-ops
  * Helpers for the ONNX operators that backward graphs need and `ops.ts` does not (yet) have:
- * dynamic-axes reductions, scatters with `reduction = add`, Pad, Compress, CastLike and a few
+ * dynamic-axes reductions, scatters with `reduction = add`, Pad, NonZero, CastLike and a few
  * integer comparisons. Same conventions as `ops.ts` (opset 17 semantics, one node per call);
  * they live here so that the autodiff can grow without touching the shared op list.
  */
@@ -29,8 +29,8 @@ export const castLike = (g: GraphBuilder, x: Value, like: Value) => one(g, 'Cast
 export const flatten = (g: GraphBuilder, x: Value, axis: number) => one(g, 'Flatten', [x], { axis });
 /** Transpose with the default permutation (all axes reversed): needs no rank. */
 export const reverseAxes = (g: GraphBuilder, x: Value) => one(g, 'Transpose', [x]);
-/** The elements of 1-D `x` where `condition` is true. */
-export const compress = (g: GraphBuilder, x: Value, condition: Value) => one(g, 'Compress', [x, condition]);
+/** Indices of the non-zero (true) elements of `x`, shaped `[rank(x), count]`. */
+export const nonZero = (g: GraphBuilder, x: Value) => one(g, 'NonZero', [x]);
 
 /** A float32 tensor of zeros (or `fill`) with the runtime shape `shape` (1-D int64). */
 export const constantOfShape = (g: GraphBuilder, shape: Value, fill = 0) =>

@@ -5,9 +5,8 @@
  * output `y` where the derivative is a function of it (exp, sigmoid, tanh, sqrt, reciprocal).
  */
 import { ElemType } from '../graph';
-import { constFloat, cos, div, log, mul, neg, pow, sin, sub, where } from '../ops';
+import { cos, div, log, mul, neg, pow, sin, sub, where } from '../ops';
 import type { VjpContext, VjpRule } from './context';
-import { castLike } from './extra-ops';
 
 /** `to` values of Cast that carry a gradient (float types). */
 export const FLOAT_TYPES: ReadonlySet<number> = new Set([ElemType.FLOAT, ElemType.FLOAT16, ElemType.DOUBLE, 16 /* BFLOAT16 */]);
@@ -56,12 +55,14 @@ const power: VjpRule = (ctx) => {
     const init = ctx.shapes.initializer(ctx.node.inputs[1]);
     const c = init && init.data.length === 1 ? Number(init.data[0]) : undefined;
     let local;
-    if (c === 2) local = mul(g, a, constFloat(g, [2]));
+    if (c === 2) local = mul(g, a, ctx.constLike(2, a));
     else if (c === 1) local = undefined;
-    else if (c !== undefined) local = mul(g, pow(g, a, constFloat(g, [c - 1])), constFloat(g, [c]));
+    else if (c !== undefined) local = mul(g, pow(g, a, ctx.constLike(c - 1, a)), ctx.constLike(c, a));
     else {
-      const b = castLike(g, ctx.input(1), a);
-      local = mul(g, pow(g, a, sub(g, b, castLike(g, constFloat(g, [1]), a))), b);
+      const exponent = ctx.input(1);
+      const sameType = ctx.shapes.elemType(exponent.name) === ctx.shapes.elemType(a.name);
+      const b = sameType ? exponent : ctx.castAs(exponent, a);
+      local = mul(g, pow(g, a, sub(g, b, ctx.constLike(1, a))), b);
     }
     gradA = ctx.reduceToInput(local ? mul(g, grad, local) : grad, 0);
   }
@@ -72,7 +73,7 @@ const power: VjpRule = (ctx) => {
 /** Where(cond, a, b): the gradient goes to the branch each element was taken from. */
 const select: VjpRule = (ctx) => {
   const { g, grad } = ctx;
-  const zero = castLike(g, constFloat(g, [0]), grad);
+  const zero = ctx.constLike(0, ctx.output());
   const cond = ctx.input(0);
   return [
     null,
@@ -84,10 +85,10 @@ const select: VjpRule = (ctx) => {
 /** Cast between float types: the gradient is cast back to the input's type. */
 const castRule: VjpRule = (ctx) => {
   if (!FLOAT_TYPES.has(ctx.int('to', 0))) ctx.fail('a cast to a non-float type carries no gradient');
-  return [castLike(ctx.g, ctx.grad, ctx.input(0))];
+  return [ctx.castAs(ctx.grad, ctx.input(0))];
 };
 
-const one = (ctx: VjpContext) => constFloat(ctx.g, [1]);
+const one = (ctx: VjpContext) => ctx.constLike(1, ctx.output());
 
 /** Rules of elementwise ops, by op type. */
 export const elementwiseRules: Record<string, VjpRule> = {
@@ -101,7 +102,7 @@ export const elementwiseRules: Record<string, VjpRule> = {
   Identity: (ctx) => [ctx.grad],
   Neg: (ctx) => [neg(ctx.g, ctx.grad)],
   // d√x = 1 / (2√x) = 0.5 / y
-  Sqrt: (ctx) => [div(ctx.g, mul(ctx.g, ctx.grad, constFloat(ctx.g, [0.5])), ctx.output())],
+  Sqrt: (ctx) => [div(ctx.g, mul(ctx.g, ctx.grad, ctx.constLike(0.5, ctx.output())), ctx.output())],
   // d(1/x) = −1/x² = −y²
   Reciprocal: (ctx) => [neg(ctx.g, mul(ctx.g, ctx.grad, mul(ctx.g, ctx.output(), ctx.output())))],
   Exp: unary((ctx) => ctx.output()),

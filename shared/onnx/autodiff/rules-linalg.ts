@@ -9,10 +9,10 @@
  * `[batch, in, out]` intermediate is built.
  */
 import { type Value } from '../graph';
-import { constFloat, gemm, matMul, mul, squeeze, transpose, unsqueeze } from '../ops';
+import { gemm, matMul, mul, squeeze, transpose, unsqueeze } from '../ops';
 import type { VjpRule } from './context';
 import { flatten } from './extra-ops';
-import { broadcastShapes, type StaticShape } from './shapes';
+import type { StaticShape, SymDim } from './shapes';
 
 /** Permutation that swaps the last two of `rank` axes. */
 function swapLast(rank: number): number[] {
@@ -21,17 +21,15 @@ function swapLast(rank: number): number[] {
   return perm;
 }
 
-/** The last two axes of `s` swapped, or `undefined`. */
-function swapped(s: StaticShape | undefined): StaticShape | undefined {
-  return s && [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]];
+/**
+ * Static shape of a gradient product: Y's batch axes (already the broadcast of both operands')
+ * and the two given matrix dims; `undefined` when a shape is unknown.
+ */
+function batchOf(y: StaticShape | undefined, rows: SymDim | undefined, cols: SymDim | undefined): StaticShape | undefined {
+  return y && rows !== undefined && cols !== undefined ? [...y.slice(0, -2), rows, cols] : undefined;
 }
 
-/** Static shape of matMul(a, b) for operands of rank ≥ 2. */
-function product(a: StaticShape | undefined, b: StaticShape | undefined): StaticShape | undefined {
-  if (!a || !b) return undefined;
-  const batch = broadcastShapes([a.slice(0, -2), b.slice(0, -2)])!;
-  return [...batch, a[a.length - 2], b[b.length - 1]];
-}
+const last = (s: StaticShape | undefined, k: number): SymDim | undefined => s?.[s.length - k];
 
 const matMulRule: VjpRule = (ctx) => {
   const { g } = ctx;
@@ -63,7 +61,7 @@ const matMulRule: VjpRule = (ctx) => {
   let gradA = null;
   if (ctx.needs[0]) {
     let full = matMul(g, gy, transpose(g, b, swapLast(rb)));
-    let shape = product(sy, swapped(sb));
+    let shape = batchOf(sy, last(sy, 2), last(sb, 2)); // [..., M, K]
     if (rankA === 1) {
       full = squeeze(g, full, [-2]);
       shape = shape && [...shape.slice(0, -2), shape[shape.length - 1]];
@@ -79,7 +77,7 @@ const matMulRule: VjpRule = (ctx) => {
       gradB = rankB === 1 ? squeeze(g, flatB, [-1]) : flatB;
     } else {
       let full = matMul(g, transpose(g, a, swapLast(ra)), gy);
-      let shape = product(swapped(sa), sy);
+      let shape = batchOf(sy, last(sa, 1), last(sy, 1)); // [..., K, N]
       if (rankB === 1) {
         full = squeeze(g, full, [-1]);
         shape = shape && shape.slice(0, -1);
@@ -115,7 +113,7 @@ const gemmRule: VjpRule = (ctx) => {
       ? gemm(g, grad, a, null, { transA: true, transB: transA, alpha }) // dB = alpha·Gᵀ·A'
       : gemm(g, a, grad, null, { transA: !transA, alpha }); // dB = alpha·A'ᵀ·G
   }
-  const gradC = ctx.needs[2] ? ctx.reduceToInput(beta === 1 ? grad : mul(g, grad, constFloat(g, [beta])), 2) : null;
+  const gradC = ctx.needs[2] ? ctx.reduceToInput(beta === 1 ? grad : mul(g, grad, ctx.constLike(beta, ctx.output())), 2) : null;
   return [gradA, gradB, gradC];
 };
 

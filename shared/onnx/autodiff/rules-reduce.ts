@@ -6,10 +6,10 @@
  * A reduction's gradient is the output gradient put back to rank (Unsqueeze over the reduced
  * axes when keepdims = 0) and broadcast to the input's shape with Expand.
  */
-import { ElemType, type Value } from '../graph';
-import { cast, constFloat, div, exp, expand, mul, reduceSum, sub, unsqueeze } from '../ops';
+import type { Value } from '../graph';
+import { div, exp, expand, mul, reduceSum, sub, unsqueeze } from '../ops';
 import type { VjpContext, VjpRule } from './context';
-import { castLike, equal, size, unsqueezeAxes } from './extra-ops';
+import { equal, size, unsqueezeAxes } from './extra-ops';
 import { StaticShapes } from './shapes';
 
 /** The reduced axes: the `axes` attribute (opset ≤ 17), a constant or runtime axes input, or all axes. */
@@ -38,22 +38,18 @@ const reduceSumRule: VjpRule = (ctx) => {
   return [expand(ctx.g, keptGrad(ctx, ctx.grad, axes), ctx.shapeOf(ctx.input(0))), null];
 };
 
-/** Mean = sum / count, count = |x| / |y| (a constant when both shapes are known). */
+/** Mean = sum / count: count is a constant when the reduced dims are known, else |x| / |y| at run time. */
 const reduceMeanRule: VjpRule = (ctx) => {
   const { g } = ctx;
   const axes = reducedAxes(ctx);
   if (isNoop(ctx, axes)) return [ctx.grad];
   const x = ctx.input(0);
   const sx = ctx.staticShape(x);
-  const sy = ctx.staticShape(ctx.output());
-  let ratio: Value;
-  if (StaticShapes.isNumeric(sx) && StaticShapes.isNumeric(sy)) {
-    const count = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
-    ratio = constFloat(g, [count(sy) / count(sx)]);
-  } else {
-    ratio = div(g, cast(g, size(g, ctx.output()), ElemType.FLOAT), cast(g, size(g, x), ElemType.FLOAT));
-  }
-  const scaled = mul(g, keptGrad(ctx, ctx.grad, axes), castLike(g, ratio, ctx.grad));
+  const reduced = sx && Array.isArray(axes) ? (axes.length ? axes.map((ax) => sx[ax < 0 ? ax + sx.length : ax]) : sx) : undefined;
+  const ratio = StaticShapes.isNumeric(reduced)
+    ? ctx.constLike(1 / reduced.reduce((p, d) => p * d, 1), x)
+    : div(g, ctx.castAs(size(g, ctx.output()), x), ctx.castAs(size(g, x), x));
+  const scaled = mul(g, keptGrad(ctx, ctx.grad, axes), ratio);
   return [expand(g, scaled, ctx.shapeOf(x)), null];
 };
 
@@ -63,7 +59,7 @@ const reduceMaxRule: VjpRule = (ctx) => {
   const axes = reducedAxes(ctx);
   if (isNoop(ctx, axes)) return [ctx.grad];
   const x = ctx.input(0);
-  const mask = castLike(g, equal(g, x, keptGrad(ctx, ctx.output(), axes)), x);
+  const mask = ctx.castAs(equal(g, x, keptGrad(ctx, ctx.output(), axes)), x);
   const count = Array.isArray(axes) ? reduceSum(g, mask, axes, true) : g.node('ReduceSum', [mask, axes], { keepdims: 1 })[0];
   return [mul(g, mask, div(g, keptGrad(ctx, ctx.grad, axes), count)), null];
 };
