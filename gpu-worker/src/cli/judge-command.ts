@@ -9,15 +9,11 @@
  * `{"error": "line N: …"}` and the run goes on; blank lines are skipped. Lines are streamed as
  * in `attune sanitize` (one in memory at a time, at most `--max-line-bytes`).
  */
-import { once } from 'node:events';
 import type { Command } from 'commander';
 import { loadDefaultJudge } from '../training/judge/default-judge';
 import { judge, loadJudge, type JudgeModel } from '../training/judge/style-judge';
 import { intOption } from './cli-error';
-import { DEFAULT_MAX_LINE_BYTES, readLines } from './sanitize-command';
-
-/** One physical input line, as {@link readLines} yields it. */
-type InputLine = { readonly number: number; readonly bytes: Buffer } | { readonly number: number; readonly tooLong: true };
+import { DEFAULT_MAX_LINE_BYTES, mapJsonLines, type InputLine } from './json-lines';
 
 /** The output object for one input line, or null for a blank line. */
 export function judgeLine(line: InputLine, model: JudgeModel, maxLineBytes = DEFAULT_MAX_LINE_BYTES): Record<string, unknown> | null {
@@ -40,22 +36,13 @@ export function judgeLine(line: InputLine, model: JudgeModel, maxLineBytes = DEF
 }
 
 /** Judges every line of `input`, writing one JSON line per non-blank input line. */
-export async function judgeStream(
+export function judgeStream(
   input: AsyncIterable<Uint8Array | string>,
   output: NodeJS.WritableStream,
   model: JudgeModel,
   maxLineBytes = DEFAULT_MAX_LINE_BYTES,
 ): Promise<{ lines: number; errors: number }> {
-  let lines = 0;
-  let errors = 0;
-  for await (const line of readLines(input, maxLineBytes)) {
-    const result = judgeLine(line, model, maxLineBytes);
-    if (result === null) continue;
-    lines++;
-    if ('error' in result) errors++;
-    if (!output.write(`${JSON.stringify(result)}\n`)) await once(output, 'drain');
-  }
-  return { lines, errors };
+  return mapJsonLines(input, output, maxLineBytes, (line) => judgeLine(line, model, maxLineBytes));
 }
 
 /** Adds `judge`. */

@@ -11,13 +11,15 @@
  * `--max-line-bytes` (16 MiB) — a longer line is skipped without being buffered and reported as
  * an error. Output waits for stdout to drain. Exit status 0 unless reading stdin fails.
  */
-import { once } from 'node:events';
 import type { Command } from 'commander';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { analyzeReport } from '../../../shared/privacy/pii/analyzer';
 import { parsePiiPolicy, type PiiPolicy } from '../../../shared/privacy/pii/policy';
 import { pseudonymize } from '../../../shared/privacy/pii/pseudonymize';
 import { CliUsageError, intOption, numberOption } from './cli-error';
+import { DEFAULT_MAX_LINE_BYTES, mapJsonLines, type InputLine } from './json-lines';
+
+export { DEFAULT_MAX_LINE_BYTES, readLines } from './json-lines';
 
 /** Settings of one sanitize run. */
 export interface SanitizeOptions {
@@ -29,55 +31,6 @@ export interface SanitizeOptions {
   readonly policy: PiiPolicy;
   /** Longest input line, in bytes. @default 16 MiB */
   readonly maxLineBytes: number;
-}
-
-/** Default longest input line: room for 10 MB of text after JSON escaping. */
-export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
-
-/** One physical input line: its bytes, or the fact that it was too long to keep. */
-type InputLine = { readonly number: number; readonly bytes: Buffer } | { readonly number: number; readonly tooLong: true };
-
-/** Splits a byte stream into lines (`\n`, optional `\r`), keeping at most `maxBytes` of one line. */
-export async function* readLines(input: AsyncIterable<Uint8Array | string>, maxBytes: number): AsyncGenerator<InputLine> {
-  let parts: Buffer[] = [];
-  let size = 0;
-  let tooLong = false;
-  let number = 0;
-  const finish = (): InputLine => {
-    number++;
-    const line: InputLine = tooLong ? { number, tooLong: true } : { number, bytes: stripCr(Buffer.concat(parts, size)) };
-    parts = [];
-    size = 0;
-    tooLong = false;
-    return line;
-  };
-  const keep = (segment: Buffer) => {
-    if (tooLong || segment.length === 0) return;
-    if (size + segment.length > maxBytes) {
-      tooLong = true;
-      parts = [];
-      size = 0;
-      return;
-    }
-    parts.push(segment);
-    size += segment.length;
-  };
-  for await (const chunk of input) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    let from = 0;
-    for (let nl = buffer.indexOf(10, from); nl !== -1; nl = buffer.indexOf(10, from)) {
-      keep(buffer.subarray(from, nl));
-      yield finish();
-      from = nl + 1;
-    }
-    // Copy the tail: the stream may reuse the chunk's memory.
-    if (from < buffer.length) keep(Buffer.from(buffer.subarray(from)));
-  }
-  if (size > 0 || tooLong) yield finish();
-}
-
-function stripCr(bytes: Buffer): Buffer {
-  return bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.subarray(0, -1) : bytes;
 }
 
 /** The output object for one input line. */
@@ -105,21 +58,12 @@ export function sanitizeLine(line: InputLine, options: SanitizeOptions): Record<
 }
 
 /** Sanitizes every line of `input`, writing one JSON line per non-blank input line. */
-export async function sanitizeStream(
+export function sanitizeStream(
   input: AsyncIterable<Uint8Array | string>,
   output: NodeJS.WritableStream,
   options: SanitizeOptions,
 ): Promise<{ lines: number; errors: number }> {
-  let lines = 0;
-  let errors = 0;
-  for await (const line of readLines(input, options.maxLineBytes)) {
-    const result = sanitizeLine(line, options);
-    if (result === null) continue;
-    lines++;
-    if ('error' in result) errors++;
-    if (!output.write(`${JSON.stringify(result)}\n`)) await once(output, 'drain');
-  }
-  return { lines, errors };
+  return mapJsonLines(input, output, options.maxLineBytes, (line) => sanitizeLine(line, options));
 }
 
 /** Adds `sanitize`. */
