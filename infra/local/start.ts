@@ -88,6 +88,8 @@ async function main(): Promise<void> {
   run('edge', process.execPath, [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port), '--env-file', envFile, '--persist-to', join(dir, 'wrangler-state'), '--show-interactive-dev-session=false'], {});
   run('worker', process.execPath, ['--import', 'tsx', join(root, 'gpu-worker/src/worker/main.ts')], {
     REDIS_URL: redis.url, ATTUNE_MODEL_DIR: modelDir, EDGE_URL: edgeUrl, INTERNAL_API_SECRET: creds.secrets.INTERNAL_API_SECRET,
+    // Locally the adapter key reuses the dev keyring (distinct AAD); production sets a key of its own.
+    ADAPTER_ENCRYPTION_KEY: creds.secrets.ENCRYPTION_KEY,
   });
   if (!(await waitForHealth(edgeUrl, 90_000))) {
     log('the edge did not answer /health within 90 s');

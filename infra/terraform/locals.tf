@@ -117,6 +117,7 @@ locals {
     RETENTION_DAYS              = tostring(var.edge_config.retention_days)
     RETENTION_SWEEP_INTERVAL_MS = tostring(var.retention_sweep_interval_ms)
     REDIS_PORT                  = tostring(local.worker_redis_port)
+    ADAPTER_VERSIONS_KEPT       = tostring(var.adapter_versions_kept)
   }
 
   # ---- R2 ---------------------------------------------------------------------------------------

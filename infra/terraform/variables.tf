@@ -169,6 +169,16 @@ variable "encryption_key" {
   }
 }
 
+variable "adapter_encryption_key" {
+  description = "ADAPTER_ENCRYPTION_KEY: the workers' keys sealing users' LoRA adapters in Redis (AES-256-GCM), `kid:base64url(32 bytes)`, comma-separated, current first (e.g. `a1:$(openssl rand 32 | basenc --base64url | tr -d =)`). Use a key of its own, not encryption_key. Rotate by prepending a new entry; remove an old one only after every user has saved a version since (versions sealed with it become unreadable, i.e. read as no adapter)."
+  type        = string
+  sensitive   = true
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9_-]{43}=?(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9_-]{43}=?)*$", var.adapter_encryption_key))
+    error_message = "adapter_encryption_key must be comma-separated kid:base64url entries of 32-byte keys."
+  }
+}
+
 variable "edge_extra_secrets" {
   description = "More secret_text bindings for the edge (a secret added to edge/src/env.ts before this module learns it). Used when manage_edge_secrets."
   type        = map(string)
@@ -265,6 +275,16 @@ variable "retention_sweep_interval_ms" {
   validation {
     condition     = var.retention_sweep_interval_ms >= 60000 && var.retention_sweep_interval_ms <= 86400000
     error_message = "retention_sweep_interval_ms must be in 60000..86400000."
+  }
+}
+
+variable "adapter_versions_kept" {
+  description = "ADAPTER_VERSIONS_KEPT: adapter versions kept per user in Redis, for rollback; older ones are deleted on save."
+  type        = number
+  default     = 3
+  validation {
+    condition     = var.adapter_versions_kept >= 1 && var.adapter_versions_kept <= 20 && floor(var.adapter_versions_kept) == var.adapter_versions_kept
+    error_message = "adapter_versions_kept must be an integer in 1..20."
   }
 }
 

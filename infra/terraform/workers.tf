@@ -16,8 +16,9 @@ resource "kubernetes_secret_v1" "worker" {
   }
   data = merge(
     {
-      REDIS_URL           = local.worker_redis_url
-      INTERNAL_API_SECRET = var.internal_api_secret
+      REDIS_URL              = local.worker_redis_url
+      INTERNAL_API_SECRET    = var.internal_api_secret
+      ADAPTER_ENCRYPTION_KEY = var.adapter_encryption_key
     },
     var.model_source == "r2" ? {
       AWS_ACCESS_KEY_ID     = var.r2_access_key_id
@@ -183,6 +184,15 @@ resource "kubernetes_deployment_v1" "worker" {
               secret_key_ref {
                 name = kubernetes_secret_v1.worker.metadata[0].name
                 key  = "INTERNAL_API_SECRET"
+              }
+            }
+          }
+          env {
+            name = "ADAPTER_ENCRYPTION_KEY"
+            value_from {
+              secret_key_ref {
+                name = kubernetes_secret_v1.worker.metadata[0].name
+                key  = "ADAPTER_ENCRYPTION_KEY"
               }
             }
           }

@@ -51,7 +51,7 @@ describe('generation path', () => {
     await pollJob(stack, job_id, 'carol');
     const ok = await stack.call('/v1/feedback', { method: 'POST', user: 'carol', json: { job_id, rating: 5, comment: 'great' } });
     expect(ok.status).toBe(202);
-    expect(await ok.json()).toEqual({ accepted: true, feedback_count: 1 });
+    expect(await ok.json()).toEqual({ accepted: true, feedback_count: 1, training_queued: false });
     const other = await stack.call('/v1/feedback', { method: 'POST', user: 'dave', json: { job_id, rating: 1 } });
     expect(other.status).toBe(404);
   });
@@ -145,6 +145,43 @@ describe('personal data through the real worker', () => {
     for (const value of Object.values(values)) {
       expect(everything, value).not.toContain(value);
       expect(logs, value).not.toContain(value);
+    }
+  });
+});
+
+describe('learning from feedback', () => {
+  it('trains the user’s own adapter from a preferred response and serves it on the next request, until erasure', async () => {
+    const ask = { prompt: 'Suggest a name for a bakery.', max_tokens: 12, temperature: 0, seed: 3 };
+    const first = (await (await stack.call('/v1/generate', { method: 'POST', user: 'lena', json: ask })).json()) as { job_id: string };
+    const before = await pollJob(stack, first.job_id, 'lena');
+    expect(before.status, JSON.stringify(before)).toBe('completed');
+    const feedback = await stack.call('/v1/feedback', { method: 'POST', user: 'lena', json: { job_id: first.job_id, rating: 2, preferred_response: 'Golden Crust Bakery, warm and simple.' } });
+    expect(await feedback.json()).toMatchObject({ accepted: true, training_queued: true });
+
+    const { userStorageKey } = await import('../../shared/crypto/hmac');
+    const { TEST_SECRETS } = await import('./edge-harness');
+    const { adapterRedisKeys } = await import('../../shared/jobs/train-adapter-job');
+    const owner = await userStorageKey(TEST_SECRETS.STORAGE_PEPPER, 'acme', 'lena');
+    const { default: Redis } = await import('ioredis');
+    const redis = new Redis(stack.redisUrl);
+    try {
+      await waitFor(async () => (await redis.hget(adapterRedisKeys.meta(owner), 'current')) === '1', 60_000, 'the trained adapter');
+      const stored = (await redis.getBuffer(adapterRedisKeys.version(owner, 1)))!;
+      expect(stored.includes(Buffer.from('attune-lora'))).toBe(false); // sealed, not the plain adapter file
+
+      const second = (await (await stack.call('/v1/generate', { method: 'POST', user: 'lena', json: ask })).json()) as { job_id: string };
+      const after = await pollJob(stack, second.job_id, 'lena');
+      expect(after.status, JSON.stringify(after) + stack.workerLog.join('').slice(-3000)).toBe('completed');
+      expect(after.result.text).not.toBe(before.result.text); // same prompt, greedy, same seed: the adapter changed the answer
+      const other = (await (await stack.call('/v1/generate', { method: 'POST', user: 'otto', json: ask })).json()) as { job_id: string };
+      const otherJob = await pollJob(stack, other.job_id, 'otto');
+      expect(otherJob.status, JSON.stringify(otherJob)).toBe('completed');
+      expect(otherJob.result.text).toBe(before.result.text); // other users keep the base model
+
+      expect((await stack.call('/v1/me', { method: 'DELETE', user: 'lena' })).status).toBe(202);
+      expect(await redis.keys(`attune:{user:${owner}}:*`)).toEqual([]);
+    } finally {
+      await redis.quit();
     }
   });
 });

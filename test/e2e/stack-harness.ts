@@ -64,14 +64,14 @@ export async function startStack(o: { redisDb?: number; redisUrl?: string }): Pr
   const webhookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks/attune`;
 
   const [script, issuer] = await Promise.all([buildEdgeBundle(), createTestIssuer()]);
-  const edge: { url: string; mf: Miniflare } = await startEdge(script, { redisUrl, jwks: issuer.jwks });
+  const edge: { url: string; mf: Miniflare } = await startEdge(script, { redisUrl, jwks: issuer.jwks, vars: { TRAIN_AFTER_EXAMPLES: '2' } });
 
   const workerLog: string[] = [];
   const worker: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'gpu-worker/src/worker/main.ts')], {
     cwd: root,
     env: {
       ...process.env, REDIS_URL: redisUrl, ATTUNE_MODEL_DIR: join(work, 'model'), EDGE_URL: edge.url,
-      INTERNAL_API_SECRET: TEST_SECRETS.INTERNAL_API_SECRET, ATTUNE_EXECUTION_PROVIDERS: 'cpu', WORKER_CONCURRENCY: '8', HEARTBEAT_INTERVAL_MS: '1000',
+      INTERNAL_API_SECRET: TEST_SECRETS.INTERNAL_API_SECRET, ADAPTER_ENCRYPTION_KEY: TEST_SECRETS.ENCRYPTION_KEY, ATTUNE_EXECUTION_PROVIDERS: 'cpu', WORKER_CONCURRENCY: '8', HEARTBEAT_INTERVAL_MS: '1000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -19,6 +19,7 @@ import { jobPayload, recordingLogger, type GenerateJobPayload, spawnWorkerProces
 
 const REDIS_URL = 'redis://127.0.0.1:6379/9';
 const SECRET = 'test-internal-secret-0123456789abcdef';
+const ADAPTER_KEY = `wk1:${Buffer.alloc(32, 7).toString('base64url')}`;
 const PROMPT_MARKER = 'Tell me a long story about the garden.';
 
 let root: string;
@@ -30,7 +31,8 @@ let edge: Awaited<ReturnType<typeof startFakeEdge>>;
 function config(overrides: Partial<WorkerConfig> = {}): WorkerConfig {
   return {
     redisUrl: REDIS_URL, modelDir, edgeUrl: edge.url, internalApiSecret: SECRET, concurrency: 4, executionProviders: ['cpu'],
-    workerId: 'test-worker-a', heartbeatIntervalMs: 200, drainTimeoutMs: 30_000, jobTimeoutMs: 60_000, retentionDays: 365, retentionSweepIntervalMs: 3_600_000, ...overrides,
+    workerId: 'test-worker-a', heartbeatIntervalMs: 200, drainTimeoutMs: 30_000, jobTimeoutMs: 60_000, retentionDays: 365, retentionSweepIntervalMs: 3_600_000,
+    adapterEncryptionKey: ADAPTER_KEY, adapterVersionsKept: 3, ...overrides,
   };
 }
 
@@ -164,7 +166,7 @@ describe('a worker started in-process', () => {
 describe('a worker process receiving SIGTERM', () => {
   const longJob = (maxNewTokens: number) => jobPayload({ params: { temperature: 0, max_new_tokens: maxNewTokens } });
   const processEnv = (extra: Record<string, string>) => ({
-    REDIS_URL, ATTUNE_MODEL_DIR: modelDir, EDGE_URL: edge.url, INTERNAL_API_SECRET: SECRET, ATTUNE_EXECUTION_PROVIDERS: 'cpu',
+    REDIS_URL, ATTUNE_MODEL_DIR: modelDir, EDGE_URL: edge.url, INTERNAL_API_SECRET: SECRET, ADAPTER_ENCRYPTION_KEY: ADAPTER_KEY, ATTUNE_EXECUTION_PROVIDERS: 'cpu',
     WORKER_CONCURRENCY: '2', HEARTBEAT_INTERVAL_MS: '200', ...extra,
   });
 

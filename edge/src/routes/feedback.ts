@@ -1,7 +1,8 @@
 /**
  * @module edge/routes/feedback
  * `POST /v1/feedback`: a rating (and optionally a preferred response or comment) on one of the
- * caller's jobs, stored in their UserState object.
+ * caller's jobs, stored in their UserState object; good ratings and preferred responses become
+ * training examples for the user's adapter (queue-training.ts).
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { feedbackRequestSchema } from '../../../shared/api/generate';
@@ -10,9 +11,14 @@ import { ApiHttpError } from '../http/api-error';
 import { readOwnedJob } from '../queue/generate-queue';
 import { withRedis } from '../queue/redis-connection';
 import { userStateStub } from '../state/user-state';
+import { learnFromFeedback } from '../jobs/queue-training';
 import { authedErrors, notFound, unavailableResponse } from './route-helpers';
 
-const acceptedSchema = z.object({ accepted: z.literal(true), feedback_count: z.number().int() });
+const acceptedSchema = z.object({
+  accepted: z.literal(true),
+  feedback_count: z.number().int(),
+  training_queued: z.boolean().describe('true when this feedback completed a batch and an adapter training job was queued'),
+});
 
 export function registerFeedbackRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
@@ -29,7 +35,8 @@ export function registerFeedbackRoutes(app: OpenAPIHono<AppEnv>): void {
       const { count } = await userStateStub(c.env, ownerKey).addFeedback(ownerKey, {
         job_id: body.job_id, rating: body.rating, preferred_response: body.preferred_response ?? null, comment: body.comment ?? null,
       });
-      return c.json({ accepted: true as const, feedback_count: count }, 202);
+      const trainingQueued = await learnFromFeedback(c, job, body);
+      return c.json({ accepted: true as const, feedback_count: count, training_queued: trainingQueued }, 202);
     },
   );
 }

@@ -14,6 +14,7 @@ export const USER_STATE_DDL = [
      mechanism TEXT NOT NULL, params TEXT NOT NULL, pure_epsilon REAL, rdp TEXT NOT NULL, epsilon_after REAL NOT NULL, created_at TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL, detail TEXT NOT NULL, created_at TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS training_examples (seq INTEGER PRIMARY KEY AUTOINCREMENT, sealed TEXT NOT NULL, created_at TEXT NOT NULL)`,
 ];
 
 /**
@@ -32,4 +33,5 @@ export const RETAINED_TABLES = [
   { table: 'feedback', column: 'created_at' },
   { table: 'vaults', column: 'created_at' },
   { table: 'jobs', column: 'created_at' },
+  { table: 'training_examples', column: 'created_at' },
 ] as const;

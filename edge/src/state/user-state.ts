@@ -28,6 +28,11 @@ export interface FeedbackRecord {
   created_at: string;
 }
 
+/** A training example for the user's adapter, from feedback; texts hold placeholders, not PII. */
+export type TrainingExample =
+  | { kind: 'sft'; messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>; response: string }
+  | { kind: 'preference'; messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>; chosen: string; rejected: string };
+
 /** What `erase` removed; the edge then clears Redis and KV for the listed jobs. */
 export interface ErasureResult {
   erased_at: string;
@@ -143,6 +148,22 @@ export class UserState extends DurableObject<EdgeEnv> {
     return { count: this.sql().exec<{ n: number }>('SELECT COUNT(*) AS n FROM feedback').one().n };
   }
 
+  /**
+   * Keeps a training example derived from feedback (texts already pseudonymized, sealed here) and
+   * returns how many are waiting; with `take`, also removes and returns up to that many, oldest first.
+   */
+  async addTrainingExample(owner: string, example: TrainingExample, take = 0): Promise<{ pending: number; taken: TrainingExample[] }> {
+    this.bind(owner);
+    const key = await this.key(owner);
+    const context = `${owner}:training`;
+    this.sql().exec('INSERT INTO training_examples (sealed, created_at) VALUES (?, ?)', await sealJson(key, example, context), new Date().toISOString());
+    const pending = this.sql().exec<{ n: number }>('SELECT COUNT(*) AS n FROM training_examples').one().n;
+    if (take <= 0 || pending < take) return { pending, taken: [] };
+    const rows = this.sql().exec<{ seq: number; sealed: string }>('SELECT seq, sealed FROM training_examples ORDER BY seq LIMIT ?', take).toArray();
+    this.sql().exec('DELETE FROM training_examples WHERE seq <= ?', rows[rows.length - 1].seq);
+    return { pending: pending - rows.length, taken: await Promise.all(rows.map((r) => openJson<TrainingExample>(key, r.sealed, context))) };
+  }
+
   /** Feedback entries, newest first. */
   async listFeedback(owner: string, limit = 1000): Promise<FeedbackRecord[]> {
     this.bind(owner);
@@ -206,7 +227,7 @@ export class UserState extends DurableObject<EdgeEnv> {
     this.sql().exec('DELETE FROM data_key');
     this.sql().exec(`DELETE FROM meta WHERE k = 'registered'`);
     this.dataKey = null;
-    for (const table of ['profile', 'feedback', 'vaults', 'jobs', 'audit']) counts[table] = this.sql().exec(`DELETE FROM ${table}`).rowsWritten;
+    for (const table of ['profile', 'feedback', 'vaults', 'jobs', 'audit', 'training_examples']) counts[table] = this.sql().exec(`DELETE FROM ${table}`).rowsWritten;
     // Privacy-ledger rows hold numbers only (mechanism, ε); recent ones stay, or erasing would reset the budget.
     counts.ledger = this.sql().exec('DELETE FROM ledger WHERE created_at < ?', new Date(Date.now() - LEDGER_KEEP_AFTER_ERASURE_MS).toISOString()).rowsWritten;
     const erasedAt = new Date().toISOString();

@@ -8,6 +8,7 @@ const base = {
   REDIS_URL: 'redis://127.0.0.1:6379/9',
   ATTUNE_MODEL_DIR: '/models/tiny',
   INTERNAL_API_SECRET: 's'.repeat(32),
+  ADAPTER_ENCRYPTION_KEY: `a1:${Buffer.alloc(32, 1).toString('base64url')}`,
 };
 
 function errorOf(env: Record<string, string | undefined>): WorkerConfigError {
@@ -32,6 +33,8 @@ describe('parseWorkerConfig', () => {
       heartbeatIntervalMs: 5000,
       drainTimeoutMs: 30000,
       jobTimeoutMs: 300000,
+      adapterEncryptionKey: base.ADAPTER_ENCRYPTION_KEY,
+      adapterVersionsKept: 3,
     });
     expect(config.workerId).toMatch(new RegExp(`-${process.pid}$`));
   });
@@ -70,6 +73,24 @@ describe('parseWorkerConfig', () => {
     expect(errorOf({ ...base, JOB_TIMEOUT_MS: '1.5' }).variable).toBe('JOB_TIMEOUT_MS');
     expect(errorOf({ ...base, DRAIN_TIMEOUT_MS: '-1' }).variable).toBe('DRAIN_TIMEOUT_MS');
     expect(errorOf({ ...base, HEARTBEAT_INTERVAL_MS: '600001' }).variable).toBe('HEARTBEAT_INTERVAL_MS');
+  });
+
+  it('requires ADAPTER_ENCRYPTION_KEY as a keyring of 32-byte keys and names it without echoing key material', () => {
+    expect(errorOf({ ...base, ADAPTER_ENCRYPTION_KEY: undefined }).message).toBe('ADAPTER_ENCRYPTION_KEY is required');
+    const short = `a1:${Buffer.alloc(16, 1).toString('base64url')}`;
+    const error = errorOf({ ...base, ADAPTER_ENCRYPTION_KEY: short });
+    expect(error.message).toBe('ADAPTER_ENCRYPTION_KEY entry a1 must be 32 bytes (AES-256), got 16');
+    expect(error.message).not.toContain(short.slice(3));
+    expect(errorOf({ ...base, ADAPTER_ENCRYPTION_KEY: 'no-kid' }).variable).toBe('ADAPTER_ENCRYPTION_KEY');
+    const rotated = `a2:${Buffer.alloc(32, 2).toString('base64url')},${base.ADAPTER_ENCRYPTION_KEY}`;
+    expect(parseWorkerConfig({ ...base, ADAPTER_ENCRYPTION_KEY: rotated }).adapterEncryptionKey).toBe(rotated);
+    expect(errorOf({ ...base, ADAPTER_ENCRYPTION_KEY: `${base.ADAPTER_ENCRYPTION_KEY},${base.ADAPTER_ENCRYPTION_KEY}` }).message).toBe('ADAPTER_ENCRYPTION_KEY lists key id a1 twice');
+  });
+
+  it('reads ADAPTER_VERSIONS_KEPT in 1..20', () => {
+    expect(parseWorkerConfig({ ...base, ADAPTER_VERSIONS_KEPT: '5' }).adapterVersionsKept).toBe(5);
+    expect(errorOf({ ...base, ADAPTER_VERSIONS_KEPT: '0' }).message).toBe('ADAPTER_VERSIONS_KEPT must be an integer in 1..20, got "0"');
+    expect(errorOf({ ...base, ADAPTER_VERSIONS_KEPT: '21' }).variable).toBe('ADAPTER_VERSIONS_KEPT');
   });
 
   it('names ATTUNE_EXECUTION_PROVIDERS when a provider is unknown', () => {

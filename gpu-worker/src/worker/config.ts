@@ -32,6 +32,13 @@ export interface WorkerConfig {
   retentionDays: number;
   /** Milliseconds between retention sweeps (`RETENTION_SWEEP_INTERVAL_MS`, 60000..86400000). @default 3600000 */
   retentionSweepIntervalMs: number;
+  /**
+   * Keys sealing users' adapters in Redis (`ADAPTER_ENCRYPTION_KEY`): `kid:base64url(32 bytes)`,
+   * comma-separated, current first; older entries still open versions sealed before a rotation.
+   */
+  adapterEncryptionKey: string;
+  /** Adapter versions kept per user, for rollback (`ADAPTER_VERSIONS_KEPT`, 1..20). @default 3 */
+  adapterVersionsKept: number;
 }
 
 /** Defaults of the optional variables, in one place. */
@@ -44,6 +51,7 @@ export const WORKER_CONFIG_DEFAULTS = {
   jobTimeoutMs: 300_000,
   retentionDays: 365,
   retentionSweepIntervalMs: 3_600_000,
+  adapterVersionsKept: 3,
 } as const;
 
 /** Shortest accepted `INTERNAL_API_SECRET` (256 bits of hex or 32 random characters). */
@@ -97,13 +105,30 @@ function integer(env: Env, name: string, min: number, max: number, fallback: num
   return n;
 }
 
+/** Checks a keyring secret's shape (`kid:base64url(32 bytes)`, comma-separated) without echoing key material. */
+function keyring(env: Env, name: string): string {
+  const raw = required(env, name);
+  const seen = new Set<string>();
+  for (const entry of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9_-]+={0,2})$/.exec(entry);
+    if (!match) throw new WorkerConfigError(name, 'entries must look like kid:base64url-key (comma-separated, current first)');
+    const [, kid, encoded] = match;
+    const bytes = Buffer.from(encoded, 'base64url').length;
+    if (bytes !== 32) throw new WorkerConfigError(name, `entry ${kid} must be 32 bytes (AES-256), got ${bytes}`);
+    if (seen.has(kid)) throw new WorkerConfigError(name, `lists key id ${kid} twice`);
+    seen.add(kid);
+  }
+  if (seen.size === 0) throw new WorkerConfigError(name, 'is required');
+  return raw;
+}
+
 /**
  * Reads the worker's configuration from `env`.
  *
  * @throws WorkerConfigError naming the variable, e.g. `"REDIS_URL is required"`.
  * @example
  * const config = parseWorkerConfig({ REDIS_URL: 'redis://127.0.0.1:6379', ATTUNE_MODEL_DIR: 'models/tiny',
- *   INTERNAL_API_SECRET: 'x'.repeat(32) });
+ *   INTERNAL_API_SECRET: 'x'.repeat(32), ADAPTER_ENCRYPTION_KEY: 'k1:' + base64url(32 random bytes) });
  * config.concurrency; // 16
  */
 export function parseWorkerConfig(env: Env = process.env): WorkerConfig {
@@ -136,5 +161,7 @@ export function parseWorkerConfig(env: Env = process.env): WorkerConfig {
     jobTimeoutMs: integer(env, 'JOB_TIMEOUT_MS', 1, day, WORKER_CONFIG_DEFAULTS.jobTimeoutMs),
     retentionDays: integer(env, 'RETENTION_DAYS', 1, 3650, WORKER_CONFIG_DEFAULTS.retentionDays),
     retentionSweepIntervalMs: integer(env, 'RETENTION_SWEEP_INTERVAL_MS', 60_000, 86_400_000, WORKER_CONFIG_DEFAULTS.retentionSweepIntervalMs),
+    adapterEncryptionKey: keyring(env, 'ADAPTER_ENCRYPTION_KEY'),
+    adapterVersionsKept: integer(env, 'ADAPTER_VERSIONS_KEPT', 1, 20, WORKER_CONFIG_DEFAULTS.adapterVersionsKept),
   };
 }

@@ -25,13 +25,14 @@ import {
 } from '../../../shared/jobs/generate-job';
 import { parseSamplingParams, type SamplingParams } from '../generation/sampling-params';
 import type { GenerationEvent } from '../generation/sequence';
+import type { LoraAdapter } from '../adapters/adapter';
 import type { GenerationInput } from '../generation/text-generator';
 import { silentLogger, type Logger } from '../runtime/logger';
 import { TokenStreamWriter } from './token-stream';
 
 /** What the processor needs of a `TextGenerator`. */
 export interface GenerationSource {
-  stream(input: GenerationInput, params: SamplingParams, adapter: null, signal?: AbortSignal): AsyncIterable<GenerationEvent>;
+  stream(input: GenerationInput, params: SamplingParams, adapter: LoraAdapter | null, signal?: AbortSignal): AsyncIterable<GenerationEvent>;
 }
 
 /** Options for {@link createGenerateProcessor}. */
@@ -48,6 +49,8 @@ export interface GenerateProcessorOptions {
   shutdownSignal?: AbortSignal;
   /** Job-level log lines (ids, counts, timings; never prompt or output text). @default silentLogger */
   logger?: Logger;
+  /** The user's current adapter (by storage key), or null to serve the base model. @default always null */
+  adapterFor?: (owner: string) => Promise<LoraAdapter | null>;
 }
 
 /** The processor function BullMQ calls; it declares `signal`, so BullMQ hands it one. */
@@ -115,9 +118,14 @@ export function createGenerateProcessor(options: GenerateProcessorOptions): Gene
 
       const timeout = AbortSignal.timeout(jobTimeoutMs);
       const abort = AbortSignal.any([timeout, ...(signal ? [signal] : []), ...(shutdownSignal ? [shutdownSignal] : [])]);
+      // A missing or unreadable adapter must not fail the request: the base model answers instead.
+      const adapter = options.adapterFor ? await options.adapterFor(data.owner).catch((error: Error) => {
+        logger.warn('user adapter unavailable; serving the base model', { jobId: data.job_id, error: error.message });
+        return null;
+      }) : null;
       let events: AsyncIterable<GenerationEvent>;
       try {
-        events = generator.stream({ messages: data.messages }, params, null, abort);
+        events = generator.stream({ messages: data.messages }, params, adapter, abort);
       } catch (error) {
         // The engine checks input synchronously (e.g. a prompt longer than the model's context).
         throw new UnrecoverableError((error as Error).message);

@@ -2,13 +2,17 @@
  * @module gpu-worker/worker/start-worker
  * Assembles one worker process in-process: loads the model once, starts a BullMQ `Worker` on the
  * `generate` queue (its concurrency is the engine's batch size, so concurrent jobs share decode
- * steps), the heartbeat and the completion reports, and stops them all in order on `close()`.
+ * steps), a second one on `train-adapter` (one training job at a time), the adapter store, the
+ * heartbeat and the completion reports, and stops them all in order on `close()`.
  * `main.ts` wires this to process signals; tests call it directly.
  */
 import { basename, resolve } from 'node:path';
 import { Worker, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { GENERATE_QUEUE, QUEUE_PREFIX, type GenerateJobResult } from '../../../shared/jobs/generate-job';
+import { TRAIN_ADAPTER_QUEUE, type TrainAdapterJobResult } from '../../../shared/jobs/train-adapter-job';
+import { loadKeyring, type Keyring } from '../../../shared/privacy/crypto/keyring';
+import { AdapterStore } from '../adapters/adapter-store';
 import { TextGenerator } from '../generation/text-generator';
 import { stderrLogger, type Logger } from '../runtime/logger';
 import { CompletionReporter, isFinalFailure, reportCompletions } from './completion-reporter';
@@ -16,6 +20,7 @@ import type { WorkerConfig } from './config';
 import { createGenerateProcessor } from './generate-processor';
 import { startHeartbeat, type Heartbeat } from './heartbeat';
 import { startRetentionSweep } from './retention-sweep';
+import { createTrainAdapterProcessor } from './train-adapter-processor';
 
 /** Options for {@link startWorker}. */
 export interface StartWorkerOptions {
@@ -34,6 +39,8 @@ export interface RunningWorker {
   readonly workerId: string;
   /** The execution provider the model runs on (`cuda` or `cpu`). */
   readonly provider: string;
+  /** Users' stored adapters (encrypted, versioned, cached decoded), for the serving path. */
+  readonly adapters: AdapterStore;
   /** Stops taking jobs, drains (bounded by `drainTimeoutMs`), then releases everything; idempotent. */
   close(): Promise<void>;
 }
@@ -59,20 +66,48 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     providers: config.executionProviders, maxBatchSize: config.concurrency, logger,
   });
   const model = basename(resolve(config.modelDir));
+  let keyring: Keyring;
+  try {
+    keyring = await loadKeyring(config.adapterEncryptionKey);
+  } catch (error) {
+    await generator.close();
+    throw new Error((error as Error).message.replace(/\bENCRYPTION_KEY\b/g, 'ADAPTER_ENCRYPTION_KEY'));
+  }
   // BullMQ's connection must retry forever (blocking commands); token streams and heartbeats use
   // their own with ioredis's bounded retries, so an unreachable Redis fails them instead of hanging.
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const streams = new Redis(config.redisUrl);
+  const trainConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const shutdown = new AbortController();
+  const { manifest, config: modelConfig } = generator.model;
+  const adapters = new AdapterStore({
+    redis: streams, keyring, versionsKept: config.adapterVersionsKept, logger,
+    expect: { cfg: modelConfig, baseModelId: manifest.baseModelId, compiledTargets: manifest.loraTargets, maxRank: manifest.maxRank },
+  });
 
   const worker = new Worker<unknown, GenerateJobResult>(
     GENERATE_QUEUE,
-    createGenerateProcessor({ generator, redis: streams, model, jobTimeoutMs: config.jobTimeoutMs, shutdownSignal: shutdown.signal, logger }),
+    createGenerateProcessor({
+      generator, redis: streams, model, jobTimeoutMs: config.jobTimeoutMs, shutdownSignal: shutdown.signal, logger,
+      // Each job runs with its user's current adapter (slot in the shared batch), or the base model.
+      adapterFor: (owner) => adapters.current(owner),
+    }),
     { connection, prefix: QUEUE_PREFIX, concurrency: config.concurrency, autorun: true, name: workerId, ...options.bullmq },
   );
   worker.on('error', (error) => logger.error('queue error', { workerId, error: error.message }));
   worker.on('failed', (job, error) => {
     if (job) logger.warn('job failed', { jobId: job.id, attemptsMade: job.attemptsMade, final: isFinalFailure(job, error), error: error.message });
+  });
+  // Training jobs run one at a time: each holds a training graph and optimizer state, and the
+  // per-user lock (train-lock.ts) keeps two workers off the same user's adapter.
+  const trainWorker = new Worker<unknown, TrainAdapterJobResult>(
+    TRAIN_ADAPTER_QUEUE,
+    createTrainAdapterProcessor({ modelDir: config.modelDir, store: adapters, redis: streams, shutdownSignal: shutdown.signal, logger }),
+    { connection: trainConnection, prefix: QUEUE_PREFIX, concurrency: 1, autorun: true, name: workerId, ...options.bullmq },
+  );
+  trainWorker.on('error', (error) => logger.error('queue error', { workerId, queue: TRAIN_ADAPTER_QUEUE, error: error.message }));
+  trainWorker.on('failed', (job, error) => {
+    if (job) logger.warn('train-adapter job failed', { jobId: job.id, attemptsMade: job.attemptsMade, final: isFinalFailure(job, error), error: error.message });
   });
   const reporter = new CompletionReporter({ edgeUrl: config.edgeUrl, secret: config.internalApiSecret, fetch: options.fetch, logger });
   reportCompletions(worker, reporter, logger);
@@ -80,18 +115,18 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   let heartbeat: Heartbeat;
   let retention: { stop(): void } | undefined;
   try {
-    await worker.waitUntilReady();
+    await Promise.all([worker.waitUntilReady(), trainWorker.waitUntilReady()]);
     heartbeat = startHeartbeat(streams, { workerId, intervalMs: config.heartbeatIntervalMs, logger });
     await heartbeat.ready;
     retention = startRetentionSweep(streams, { retentionMs: config.retentionDays * 86_400_000, intervalMs: config.retentionSweepIntervalMs, logger });
   } catch (error) {
-    await worker.close(true).catch(() => {});
+    await Promise.all([worker.close(true).catch(() => {}), trainWorker.close(true).catch(() => {})]);
     await generator.close();
-    for (const c of [connection, streams]) c.disconnect();
+    for (const c of [connection, streams, trainConnection]) c.disconnect();
     throw error;
   }
   logger.info('worker started', {
-    workerId, queue: GENERATE_QUEUE, concurrency: config.concurrency, provider: generator.session.provider, model,
+    workerId, queue: GENERATE_QUEUE, trainQueue: TRAIN_ADAPTER_QUEUE, concurrency: config.concurrency, provider: generator.session.provider, model,
   });
 
   let closing: Promise<void> | null = null;
@@ -99,7 +134,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     (closing ??= (async () => {
       logger.info('worker stopping: taking no new jobs, waiting for running ones', { workerId, drainTimeoutMs: config.drainTimeoutMs });
       // `close()` without force stops fetching and resolves once every running job has ended.
-      const drained = worker.close();
+      const drained = Promise.all([worker.close(), trainWorker.close()]);
       if (!(await settlesWithin(drained, config.drainTimeoutMs))) {
         // Force-close. Each running processor sees `shutdown` abort: generation stops at the next
         // decode step, the job moves back to the front of the wait list (`job.moveToWait`, no
@@ -119,9 +154,9 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
       retention?.stop();
       await heartbeat.stop();
       await generator.close();
-      await Promise.all([connection, streams].map((c) => c.quit().catch(() => c.disconnect())));
+      await Promise.all([connection, streams, trainConnection].map((c) => c.quit().catch(() => c.disconnect())));
       logger.info('worker stopped', { workerId });
     })());
 
-  return { workerId, provider: generator.session.provider, close };
+  return { workerId, provider: generator.session.provider, adapters, close };
 }

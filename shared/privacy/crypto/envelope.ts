@@ -75,3 +75,30 @@ export async function openJson<T>(key: AesKey, sealed: Sealed, context: string):
   if (version !== 'v1' || !iv || !ct) throw new DecryptionError('not a sealed value');
   return JSON.parse(decoder.decode(await gcmDecrypt(key, fromBase64url(iv), fromBase64url(ct), context))) as T;
 }
+
+/**
+ * Seals raw bytes (e.g. an adapter file) as `v1.<iv>.<ct>`, like {@link sealJson}; `context`
+ * (owner and purpose) must be given again to open it.
+ *
+ * @example
+ * const sealed = await sealBytes(key, adapterBytes, `${owner}:adapter:v3`);
+ */
+export async function sealBytes(key: AesKey, bytes: Uint8Array, context: string): Promise<Sealed> {
+  const { iv, ct } = await gcmEncrypt(key, bytes, context);
+  return `v1.${toBase64url(iv)}.${toBase64url(ct)}`;
+}
+
+/** Opens bytes sealed by {@link sealBytes}; throws {@link DecryptionError} for a wrong key or context, or tampering. */
+export async function openBytes(key: AesKey, sealed: Sealed, context: string): Promise<Uint8Array> {
+  const [version, iv, ct] = sealed.split('.');
+  if (version !== 'v1' || !iv || !ct) throw new DecryptionError('not a sealed value');
+  let ivBytes: Uint8Array;
+  let ctBytes: Uint8Array;
+  try {
+    ivBytes = fromBase64url(iv);
+    ctBytes = fromBase64url(ct);
+  } catch {
+    throw new DecryptionError('not a sealed value');
+  }
+  return gcmDecrypt(key, ivBytes, ctBytes, context);
+}

@@ -1,0 +1,71 @@
+/**
+ * @module edge/jobs/queue-training
+ * Learning from feedback: turns a rating or a preferred response into training examples for the
+ * user's adapter (pseudonymized like every request: the preferred response passes the same PII
+ * step; the job's own messages and answer already hold placeholders), keeps them sealed in the
+ * user's UserState object, and queues a `train-adapter` job once enough have gathered.
+ */
+import { Queue } from 'bullmq';
+import type { Context } from 'hono';
+import type { FeedbackRequest } from '../../../shared/api/generate';
+import { QUEUE_PREFIX } from '../../../shared/jobs/generate-job';
+import { TRAIN_ADAPTER_QUEUE, type TrainAdapterJobInput } from '../../../shared/jobs/train-adapter-job';
+import type { AppEnv } from '../env';
+import { sanitizeTurns } from '../privacy/sanitize-request';
+import type { OwnedJob } from '../queue/generate-queue';
+import { withRedis } from '../queue/redis-connection';
+import { userStateStub, type TrainingExample } from '../state/user-state';
+
+/** Examples gathered before a training job is queued (`TRAIN_AFTER_EXAMPLES`). @default 8 */
+export const DEFAULT_TRAIN_AFTER_EXAMPLES = 8;
+
+/** The examples one piece of feedback yields. */
+export async function examplesFromFeedback(c: Context<AppEnv>, job: OwnedJob, feedback: FeedbackRequest): Promise<TrainingExample[]> {
+  const messages = job.data.messages;
+  const answer = job.result?.text;
+  const out: TrainingExample[] = [];
+  if (feedback.preferred_response) {
+    const preferred = (await sanitizeTurns(c, [{ role: 'assistant', content: feedback.preferred_response }], 'preferred_response')).messages[0].content;
+    out.push({ kind: 'sft', messages, response: preferred });
+    if (answer && answer !== preferred) out.push({ kind: 'preference', messages, chosen: preferred, rejected: answer });
+  } else if (answer && feedback.rating >= 4) {
+    out.push({ kind: 'sft', messages, response: answer });
+  }
+  return out;
+}
+
+/** Stores the feedback's examples and queues training when enough are waiting; returns whether it queued. */
+export async function learnFromFeedback(c: Context<AppEnv>, job: OwnedJob, feedback: FeedbackRequest): Promise<boolean> {
+  const examples = await examplesFromFeedback(c, job, feedback);
+  if (!examples.length) return false;
+  const owner = c.get('ownerKey');
+  const state = userStateStub(c.env, owner);
+  const threshold = Number((c.env as unknown as Record<string, string>).TRAIN_AFTER_EXAMPLES) || DEFAULT_TRAIN_AFTER_EXAMPLES;
+  let batch: TrainingExample[] = [];
+  for (const example of examples) {
+    const { taken } = await state.addTrainingExample(owner, example, threshold);
+    if (taken.length) batch = taken;
+  }
+  if (!batch.length) return false;
+  const payload: TrainAdapterJobInput = {
+    job_id: `train_${crypto.randomUUID().replaceAll('-', '')}`,
+    owner,
+    tenant: c.get('tenantKey'),
+    sft: batch.filter((e) => e.kind === 'sft').map((e) => ({ messages: e.messages, response: e.response })),
+    preferences: batch.filter((e) => e.kind === 'preference').map((e) => ({ messages: e.messages, chosen: e.chosen, rejected: e.rejected })),
+    created_at: new Date().toISOString(),
+  };
+  await withRedis(c.env.REDIS_URL, async (redis) => {
+    const queue = new Queue(TRAIN_ADAPTER_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
+    try {
+      // Retries with backoff cover the per-user training lock being held by an earlier job.
+      await queue.add('train-adapter', payload, {
+        jobId: payload.job_id, attempts: 6, backoff: { type: 'exponential', delay: 10_000 },
+        removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+      });
+    } finally {
+      await queue.close().catch(() => {});
+    }
+  });
+  return true;
+}
