@@ -56,6 +56,26 @@ function stripCr(bytes: Buffer): Buffer {
 
 
 /**
+ * The `text` of one `{"text": …}` input line, or the error line to write for it; null for a blank
+ * line (skipped).
+ */
+export function textOfLine(line: InputLine, maxLineBytes: number): { text: string } | { error: string } | null {
+  if ('tooLong' in line) return { error: `line ${line.number}: longer than ${maxLineBytes} bytes, skipped` };
+  const raw = line.bytes.toString('utf8');
+  if (raw.trim() === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    return { error: `line ${line.number}: not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+  }
+  if (typeof value !== 'object' || value === null || typeof (value as { text?: unknown }).text !== 'string') {
+    return { error: `line ${line.number}: expected an object with a string "text"` };
+  }
+  return { text: (value as { text: string }).text };
+}
+
+/**
  * Applies `handle` to each input line and writes its result as a JSON line (`null` skips the
  * line); counts lines written and those whose result carries an `error`.
  */

@@ -13,23 +13,13 @@ import type { Command } from 'commander';
 import { loadDefaultJudge } from '../training/judge/default-judge';
 import { judge, loadJudge, type JudgeModel } from '../training/judge/style-judge';
 import { intOption } from './cli-error';
-import { DEFAULT_MAX_LINE_BYTES, mapJsonLines, type InputLine } from './json-lines';
+import { DEFAULT_MAX_LINE_BYTES, mapJsonLines, textOfLine, type InputLine } from './json-lines';
 
 /** The output object for one input line, or null for a blank line. */
 export function judgeLine(line: InputLine, model: JudgeModel, maxLineBytes = DEFAULT_MAX_LINE_BYTES): Record<string, unknown> | null {
-  if ('tooLong' in line) return { error: `line ${line.number}: longer than ${maxLineBytes} bytes, skipped` };
-  const raw = line.bytes.toString('utf8');
-  if (raw.trim() === '') return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (error) {
-    return { error: `line ${line.number}: not valid JSON (${error instanceof Error ? error.message : String(error)})` };
-  }
-  if (typeof value !== 'object' || value === null || typeof (value as { text?: unknown }).text !== 'string') {
-    return { error: `line ${line.number}: expected an object with a string "text"` };
-  }
-  const text = (value as { text: string }).text;
+  const parsed = textOfLine(line, maxLineBytes);
+  if (parsed === null || 'error' in parsed) return parsed;
+  const { text } = parsed;
   if (text.trim() === '') return { error: `line ${line.number}: "text" is empty` };
   const verdict = judge(model, text);
   return { style: verdict.style, length: verdict.length, confidence: Math.round(verdict.confidence * 10_000) / 10_000 };

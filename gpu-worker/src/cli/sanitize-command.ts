@@ -17,7 +17,7 @@ import { analyzeReport } from '../../../shared/privacy/pii/analyzer';
 import { parsePiiPolicy, type PiiPolicy } from '../../../shared/privacy/pii/policy';
 import { pseudonymize } from '../../../shared/privacy/pii/pseudonymize';
 import { CliUsageError, intOption, numberOption } from './cli-error';
-import { DEFAULT_MAX_LINE_BYTES, mapJsonLines, type InputLine } from './json-lines';
+import { DEFAULT_MAX_LINE_BYTES, mapJsonLines, textOfLine, type InputLine } from './json-lines';
 
 export { DEFAULT_MAX_LINE_BYTES, readLines } from './json-lines';
 
@@ -35,19 +35,9 @@ export interface SanitizeOptions {
 
 /** The output object for one input line. */
 export function sanitizeLine(line: InputLine, options: SanitizeOptions): Record<string, unknown> | null {
-  if ('tooLong' in line) return { error: `line ${line.number}: longer than ${options.maxLineBytes} bytes, skipped` };
-  const raw = line.bytes.toString('utf8');
-  if (raw.trim() === '') return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (error) {
-    return { error: `line ${line.number}: not valid JSON (${error instanceof Error ? error.message : String(error)})` };
-  }
-  if (typeof value !== 'object' || value === null || typeof (value as { text?: unknown }).text !== 'string') {
-    return { error: `line ${line.number}: expected an object with a string "text"` };
-  }
-  const text = (value as { text: string }).text;
+  const parsed = textOfLine(line, options.maxLineBytes);
+  if (parsed === null || 'error' in parsed) return parsed;
+  const { text } = parsed;
   const report = analyzeReport(text, { threshold: options.threshold, defaultCountry: options.country });
   const sanitized = pseudonymize(text, report.entities, options.policy);
   return {
