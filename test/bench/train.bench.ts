@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     const med = median(r.times);
     const seqs = r.objective === 'dpo' ? 2 * BATCH : BATCH;
     const tokens = seqs * (PROMPT_LEN + RESPONSE_LEN);
-    const passes = r.objective === 'dpo' ? '2 training-graph runs: reference + policy' : '1 training-graph run';
+    const passes = r.objective === 'dpo' ? 'reference on the forward-only graph + policy training-graph run' : '1 training-graph run';
     const lossCol = r.objective === 'dpo'
       ? `${fmt(r.first.loss, 4)} → ${fmt(r.last.loss, 4)} (margin ${fmt(r.first.margin!, 3)} → ${fmt(r.last.margin!, 3)})`
       : `${fmt(r.first.loss, 3)} → ${fmt(r.last.loss, 3)}`;

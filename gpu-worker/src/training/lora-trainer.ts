@@ -11,7 +11,7 @@ import type { LlamaConfig, LoraTarget } from '../compiler/llama-config';
 import { loraInputNames } from '../compiler/lora';
 import type { WeightSource } from '../compiler/weights';
 import { serializeModel } from '../../../shared/onnx/serialize';
-import { buildLoraTrainingGraph, gradName } from './graphs/lora-training-graph';
+import { buildLoraTrainingGraph, buildReferenceLogProbGraph, gradName } from './graphs/lora-training-graph';
 import { createAdamW } from './optim/adamw';
 import { clipGradNorm, hasNonFinite } from './optim/clip';
 import { buildBatchFeeds, type BatchFeeds, type LabelledSequence } from './training-batch';
@@ -43,6 +43,8 @@ export class LoraTrainer {
 
   private constructor(
     private readonly session: ort.InferenceSession,
+    /** Base model's log-probabilities for DPO (null for SFT). */
+    private readonly reference: ort.InferenceSession | null,
     private readonly cfg: LlamaConfig,
     readonly adapter: LoraAdapter,
     private readonly options: Required<LoraTrainerOptions>,
@@ -61,11 +63,14 @@ export class LoraTrainer {
   /** Builds the training graph for the adapter's targets and opens it on the CPU provider. */
   static async create(cfg: LlamaConfig, weights: WeightSource, adapter: LoraAdapter, options: LoraTrainerOptions): Promise<LoraTrainer> {
     const { graph } = buildLoraTrainingGraph(cfg, weights, { targets: adapter.targets as LoraTarget[], objective: options.objective, dpoBeta: options.dpoBeta });
-    const session = await ort.InferenceSession.create(serializeModel(graph).model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
-    return new LoraTrainer(session, cfg, adapter, { lr: 1e-3, maxGradNorm: 1, dpoBeta: 0.1, weightDecay: 0, ...options });
+    const open = (bytes: Uint8Array) => ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+    const session = await open(serializeModel(graph).model);
+    const reference = options.objective === 'dpo' ? await open(serializeModel(buildReferenceLogProbGraph(cfg, weights)).model) : null;
+    return new LoraTrainer(session, reference, cfg, adapter, { lr: 1e-3, maxGradNorm: 1, dpoBeta: 0.1, weightDecay: 0, ...options });
   }
 
-  private feeds(batch: BatchFeeds, zeroAdapter = false): Record<string, ort.Tensor> {
+  /** Token, mask, position, label and empty-cache feeds (what the reference graph takes). */
+  private baseFeeds(batch: BatchFeeds): Record<string, ort.Tensor> {
     const cfg = this.cfg;
     const { batch: b, seq } = batch;
     const feeds: Record<string, ort.Tensor> = {
@@ -74,14 +79,22 @@ export class LoraTrainer {
       position_ids: new ort.Tensor('int64', batch.positionIds, [b, seq]),
       labels: new ort.Tensor('int64', batch.labels, [b, seq]),
       label_mask: new ort.Tensor('float32', batch.labelMask, [b, seq]),
-      adapter_index: new ort.Tensor('int64', new BigInt64Array(b), [b]),
-      lora_scale: new ort.Tensor('float32', Float32Array.of(zeroAdapter ? 0 : this.adapter.scale), [1]),
     };
     const empty = new Float32Array(0);
     for (let i = 0; i < cfg.numLayers; i++) {
       feeds[`past_key_values.${i}.key`] = new ort.Tensor('float32', empty, [b, cfg.numKvHeads, 0, cfg.headDim]);
       feeds[`past_key_values.${i}.value`] = new ort.Tensor('float32', empty, [b, cfg.numKvHeads, 0, cfg.headDim]);
     }
+    return feeds;
+  }
+
+  private feeds(batch: BatchFeeds): Record<string, ort.Tensor> {
+    const { batch: b } = batch;
+    const feeds: Record<string, ort.Tensor> = {
+      ...this.baseFeeds(batch),
+      adapter_index: new ort.Tensor('int64', new BigInt64Array(b), [b]),
+      lora_scale: new ort.Tensor('float32', Float32Array.of(this.adapter.scale), [1]),
+    };
     const r = this.adapter.rank;
     for (const [name, data] of this.params) {
       const size = data.length / r;
@@ -111,8 +124,7 @@ export class LoraTrainer {
     if (this.options.objective !== 'dpo') throw new Error('this trainer was built for SFT');
     const rows = [...pairs.map((p) => ({ promptIds: p.promptIds, responseIds: p.chosenIds })), ...pairs.map((p) => ({ promptIds: p.promptIds, responseIds: p.rejectedIds }))];
     const batch = buildBatchFeeds(rows);
-    const refFeeds = { ...this.feeds(batch, true), ref_logprobs: new ort.Tensor('float32', new Float32Array(rows.length), [rows.length]) };
-    const ref = (await this.session.run(refFeeds, ['sequence_logprobs'])).sequence_logprobs.data as Float32Array;
+    const ref = (await this.reference!.run(this.baseFeeds(batch))).sequence_logprobs.data as Float32Array;
     const out = await this.session.run({ ...this.feeds(batch), ref_logprobs: new ort.Tensor('float32', Float32Array.from(ref), [rows.length]) });
     const margins = out.dpo_margin.data as Float32Array;
     const result = await this.update(out);
@@ -121,5 +133,6 @@ export class LoraTrainer {
 
   async close(): Promise<void> {
     await this.session.release();
+    await this.reference?.release();
   }
 }

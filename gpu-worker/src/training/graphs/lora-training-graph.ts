@@ -14,7 +14,7 @@ import { projectionShape, type LlamaConfig, type LoraTarget } from '../../compil
 import { buildLlamaDecoder } from '../../compiler/llama-graph';
 import { LORA_DIMS, loraInputNames } from '../../compiler/lora';
 import type { WeightSource } from '../../compiler/weights';
-import { causalLmLoss, declareLabels, dpoLoss } from './lm-losses';
+import { causalLmLoss, declareLabels, dpoLoss, sequenceLogProbs } from './lm-losses';
 
 /** Options of {@link buildLoraTrainingGraph}. */
 export interface LoraTrainingGraphOptions {
@@ -61,4 +61,16 @@ export function buildLoraTrainingGraph(cfg: LlamaConfig, weights: WeightSource, 
     }
   }
   return { graph: g, params };
+}
+
+/**
+ * DPO's reference model: the base decoder without LoRA inputs and without a backward pass,
+ * outputting each row's Σ log p(label) (`sequence_logprobs`). Much cheaper than running the
+ * training graph with the adapter switched off.
+ */
+export function buildReferenceLogProbGraph(cfg: LlamaConfig, weights: WeightSource): GraphBuilder {
+  const g = buildLlamaDecoder(cfg, weights, { loraTargets: [], logits: 'all' });
+  const { labels, labelMask } = declareLabels(g);
+  g.output(sequenceLogProbs(g, { name: 'logits' }, labels, labelMask).perRow, 'sequence_logprobs', ElemType.FLOAT, ['batch_size']);
+  return g;
 }
