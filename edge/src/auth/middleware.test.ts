@@ -6,9 +6,9 @@
  */
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AuthConfig } from './auth-config';
+import { parseAuthConfig, type AuthConfig } from './auth-config';
 import { bearerToken, requireAuth, requireScope, type AuthEnv } from './middleware';
-import { createTestIssuer, hmacToken, nowSeconds, tamperedToken, unsecuredToken, type TestIssuer } from './test-issuer';
+import { createTestIssuer, hmacToken, nowSeconds, tamperedToken, TEST_AUDIENCE, TEST_ISSUER, unsecuredToken, type TestIssuer } from './test-issuer';
 
 let issuer: TestIssuer;
 let stranger: TestIssuer;
@@ -171,5 +171,20 @@ describe('bearerToken', () => {
     for (const header of [undefined, '', 'Basic abc', 'Bearer', 'Bearer   ', 'Token abc']) {
       expect(() => bearerToken(header)).toThrow('a bearer access token is required');
     }
+  });
+});
+
+describe('an identity provider outage', () => {
+  it('answers 503 with Retry-After, not 401, when the JWKS cannot be fetched', async () => {
+    const issuer = await createTestIssuer();
+    const app = new Hono<AuthEnv>();
+    // Nothing listens on port 9 of the loopback address: the remote key set cannot load.
+    const config = parseAuthConfig({ JWT_ISSUER: TEST_ISSUER, JWT_AUDIENCE: TEST_AUDIENCE, JWKS_URL: 'http://127.0.0.1:9/jwks.json' });
+    app.use('*', requireAuth(() => config));
+    app.get('/x', (c) => c.text('ok'));
+    const res = await app.request('/x', { headers: { authorization: `Bearer ${await issuer.sign()}` } });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unavailable');
   });
 });

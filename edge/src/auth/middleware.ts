@@ -30,6 +30,9 @@ function challenge(err: AuthError, scope?: string): string {
 }
 
 function refuse(c: Context, err: AuthError, scope?: string): Response {
+  // The identity provider's keys could not be fetched: the token was never judged, so this is
+  // our outage (503, retry), not the caller's bad credentials (401).
+  if (err.reason === 'key_set_unavailable') return c.json(apiError('unavailable', err.message), 503, { 'Retry-After': '5' });
   return c.json(apiError(err.code, err.message), err.status, { 'WWW-Authenticate': challenge(err, scope) });
 }
 
