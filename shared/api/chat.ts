@@ -40,6 +40,7 @@ export const chatCompletionSchema = z
     })),
     usage: z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int(), total_tokens: z.number().int() }),
     personalized: z.boolean(),
+    personalization_skipped: z.string().optional().describe('why the answer is not personalized, e.g. the privacy budget is spent'),
   })
   .describe('ChatCompletion');
 export type ChatCompletion = z.infer<typeof chatCompletionSchema>;

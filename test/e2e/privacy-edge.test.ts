@@ -157,6 +157,9 @@ describe('privacy budget', () => {
     }, 30_000, 'the job');
     expect(done.result.personalized).toBe(false);
     expect(done.result.personalization_skipped).toMatch(/privacy budget exhausted/);
+    const chat = (await (await call('/v1/chat/completions', user, { method: 'POST', json: { messages: [{ role: 'user', content: 'hi' }] } })).json()) as Record<string, any>;
+    expect(chat.personalized).toBe(false);
+    expect(chat.personalization_skipped).toMatch(/privacy budget exhausted/);
   });
 });
 

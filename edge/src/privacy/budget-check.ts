@@ -7,12 +7,11 @@
  * one write per second per key).
  */
 import type { Context } from 'hono';
-import type { LedgerCharge } from '../../../shared/privacy/ledger/budget-ledger';
+import { periodKey, type LedgerCharge } from '../../../shared/privacy/ledger/budget-ledger';
 import { gaussianCharge, laplaceCharge, pureCharge } from '../../../shared/privacy/ledger/charge-builders';
 import type { AppEnv } from '../env';
 import { userStateStub } from '../state/user-state';
 import { tenantPrivacy, type CostRule } from './tenant-config';
-import { periodKey } from '../../../shared/privacy/ledger/budget-ledger';
 
 /** Why personalization was skipped when the budget is spent. */
 export const BUDGET_EXHAUSTED_REASON = 'privacy budget exhausted for this period';

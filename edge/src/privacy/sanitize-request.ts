@@ -18,8 +18,6 @@ import { tenantPrivacy } from './tenant-config';
 export interface SanitizedTurns {
   messages: ChatTurn[];
   vault: Record<string, string>;
-  /** Entities found, by type (counts only). */
-  found: Record<string, number>;
 }
 
 /** Letters only: recognizers never match it, so it survives pseudonymization unchanged. */
@@ -41,7 +39,5 @@ export async function sanitizeTurns(c: Context<AppEnv>, turns: ChatTurn[], field
   const { text, vault } = pseudonymize(joined, entities, piiPolicy);
   const parts = text.split(sep);
   if (parts.length !== turns.length) throw new Error('pseudonymization changed the message boundaries');
-  const found: Record<string, number> = {};
-  for (const e of entities) found[e.type] = (found[e.type] ?? 0) + 1;
-  return { messages: turns.map((t, i) => ({ role: t.role, content: parts[i] })), vault: { ...vault }, found };
+  return { messages: turns.map((t, i) => ({ role: t.role, content: parts[i] })), vault: { ...vault } };
 }

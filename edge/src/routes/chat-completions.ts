@@ -31,12 +31,13 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>): void {
       const body = c.req.valid('json');
       const stop = body.stop === undefined ? [] : Array.isArray(body.stop) ? body.stop : [body.stop];
       const policy = (await tenantPrivacy(c.env, c.get('tenantKey'))).piiPolicy;
-      const { jobId, personalized, vault } = await submitJob(c, {
+      const { jobId, personalized, personalizationSkipped, vault } = await submitJob(c, {
         kind: 'chat', messages: body.messages.map((m) => ({ role: m.role, content: m.content })),
         params: { max_new_tokens: body.max_completion_tokens ?? body.max_tokens ?? 256, temperature: body.temperature ?? 0.7, top_p: body.top_p ?? 1, ...(body.seed !== undefined ? { seed: body.seed } : {}), stop },
         stream: true, webhook: false,
       });
       const id = `chatcmpl-${jobId.slice(4)}`;
+      const skipped = personalizationSkipped ? { personalization_skipped: personalizationSkipped } : {};
       const created = Math.floor(Date.now() / 1000);
       const model = c.env.MODEL_NAME;
       const deadline = Date.now() + (Number(c.env.CHAT_TIMEOUT_MS) || 120_000);
@@ -44,7 +45,7 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>): void {
       if (body.stream) {
         return streamSSE(c, async (sse) => {
           const chunk = (delta: Record<string, string>, finish: string | null) =>
-            sse.writeSSE({ data: JSON.stringify({ id, object: 'chat.completion.chunk', created, model, personalized, choices: [{ index: 0, delta, finish_reason: finish }] }) });
+            sse.writeSSE({ data: JSON.stringify({ id, object: 'chat.completion.chunk', created, model, personalized, ...skipped, choices: [{ index: 0, delta, finish_reason: finish }] }) });
           await chunk({ role: 'assistant', content: '' }, null);
           let restorer = createStreamRestorer(vault, policy);
           for await (const entry of readTokenStream(c.env.REDIS_URL, jobId, deadline)) {
@@ -79,7 +80,7 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>): void {
         }
         else {
           const completion: ChatCompletion = {
-            id, object: 'chat.completion', created, model, personalized,
+            id, object: 'chat.completion', created, model, personalized, ...skipped,
             choices: [{ index: 0, message: { role: 'assistant', content: restoreText(text, vault, policy).text }, finish_reason: openAiFinishReason(entry.finish_reason) }],
             usage: { prompt_tokens: entry.usage.prompt_tokens, completion_tokens: entry.usage.completion_tokens, total_tokens: entry.usage.prompt_tokens + entry.usage.completion_tokens },
           };

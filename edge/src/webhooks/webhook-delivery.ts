@@ -98,7 +98,7 @@ export class WebhookDelivery extends DurableObject<WebhookDeliveryEnv> {
 
   constructor(ctx: DurableObjectState, env: WebhookDeliveryEnv) {
     super(ctx, env);
-    this.policy = webhookPolicyOptions(env); // the same policy the generate route applies
+    this.policy = webhookPolicyOptions(env); // one policy, applied at registration and before every attempt
     void ctx.blockConcurrencyWhile(async () => {
       this.record = (await ctx.storage.get<DeliveryRecord>(RECORD_KEY)) ?? null;
     });
