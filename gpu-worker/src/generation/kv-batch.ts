@@ -32,22 +32,26 @@ export class KvBatch {
     return new KvBatch(geometry, 0, 0, layers, new BigInt64Array(0));
   }
 
-  /** Copies rows `keep` of this batch into a new one of length `length` (≥ this.length), left-padded. */
-  private reshaped(keep: number[], length: number): { layers: LayerCache[]; mask: BigInt64Array } {
+  /**
+   * Copies rows `keep` (in that order) into new arrays of `length` columns: columns
+   * `[start, start + n)` of each source row land at `[shift, shift + n)`, the rest is padding.
+   * Left-padding a batch is `start = 0, shift = length − this.length`; trimming is `shift = 0`.
+   */
+  private copyRows(keep: number[], length: number, start: number, shift: number): { layers: LayerCache[]; mask: BigInt64Array } {
     const { numKvHeads: kv, headDim: d } = this.geometry;
-    const shift = length - this.length;
+    const n = Math.min(this.length - start, length - shift);
     const copy = (src: Float32Array) => {
       const dst = new Float32Array(keep.length * kv * length * d);
       keep.forEach((row, r) => {
         for (let h = 0; h < kv; h++) {
-          const from = (row * kv + h) * this.length * d;
-          dst.set(src.subarray(from, from + this.length * d), ((r * kv + h) * length + shift) * d);
+          const from = ((row * kv + h) * this.length + start) * d;
+          dst.set(src.subarray(from, from + n * d), ((r * kv + h) * length + shift) * d);
         }
       });
       return dst;
     };
     const mask = new BigInt64Array(keep.length * length);
-    keep.forEach((row, r) => mask.set(this.mask.subarray(row * this.length, (row + 1) * this.length), r * length + shift));
+    keep.forEach((row, r) => mask.set(this.mask.subarray(row * this.length + start, row * this.length + start + n), r * length + shift));
     return { layers: this.layers.map((l) => ({ key: copy(l.key), value: copy(l.value) })), mask };
   }
 
@@ -58,8 +62,8 @@ export class KvBatch {
       return;
     }
     const length = Math.max(this.length, other.length);
-    const a = this.length === length ? { layers: this.layers, mask: this.mask } : this.reshaped(range(this.rows), length);
-    const b = other.length === length ? { layers: other.layers, mask: other.mask } : other.reshaped(range(other.rows), length);
+    const a = this.length === length ? { layers: this.layers, mask: this.mask } : this.copyRows(range(this.rows), length, 0, length - this.length);
+    const b = other.length === length ? { layers: other.layers, mask: other.mask } : other.copyRows(range(other.rows), length, 0, length - other.length);
     this.layers = a.layers.map((l, i) => ({ key: concatArrays(l.key, b.layers[i].key), value: concatArrays(l.value, b.layers[i].value) }));
     const mask = new BigInt64Array((this.rows + other.rows) * length);
     mask.set(a.mask);
@@ -81,25 +85,8 @@ export class KvBatch {
       }
     }
     const newLength = keep.length === 0 ? 0 : this.length - firstUsed;
-    const trimmed = new KvBatch(this.geometry, this.rows, this.length, this.layers, this.mask).slicedFrom(keep, firstUsed, newLength);
+    const trimmed = this.copyRows(keep, newLength, firstUsed, 0);
     Object.assign(this, { rows: keep.length, length: newLength, layers: trimmed.layers, mask: trimmed.mask });
-  }
-
-  private slicedFrom(keep: number[], start: number, length: number): { layers: LayerCache[]; mask: BigInt64Array } {
-    const { numKvHeads: kv, headDim: d } = this.geometry;
-    const copy = (src: Float32Array) => {
-      const dst = new Float32Array(keep.length * kv * length * d);
-      keep.forEach((row, r) => {
-        for (let h = 0; h < kv; h++) {
-          const from = ((row * kv + h) * this.length + start) * d;
-          dst.set(src.subarray(from, from + length * d), (r * kv + h) * length * d);
-        }
-      });
-      return dst;
-    };
-    const mask = new BigInt64Array(keep.length * length);
-    keep.forEach((row, r) => mask.set(this.mask.subarray(row * this.length + start, row * this.length + start + length), r * length));
-    return { layers: this.layers.map((l) => ({ key: copy(l.key), value: copy(l.value) })), mask };
   }
 
   /** The attention mask for a step that appends `seq` real tokens to every row. */
