@@ -18,19 +18,24 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Opens a connection or throws a 503 ApiHttpError. */
-export async function connectRedis(url: string, timeoutMs = REDIS_TIMEOUT_MS): Promise<Redis> {
-  if (!url) throw unavailable('queue is not configured (REDIS_URL)');
+/** A not-yet-connected client that never retries on its own (the request decides). */
+export function newRedisClient(url: string, commandTimeoutMs: number): Redis {
   const redis = new Redis(url, {
     lazyConnect: true,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
+    connectTimeout: REDIS_TIMEOUT_MS,
+    commandTimeout: commandTimeoutMs,
     maxRetriesPerRequest: 0,
-    enableOfflineQueue: true,
     retryStrategy: () => null,
     enableReadyCheck: false,
   });
   redis.on('error', () => {}); // failures surface through the awaited commands
+  return redis;
+}
+
+/** Opens a connection or throws a 503 ApiHttpError. */
+export async function connectRedis(url: string, timeoutMs = REDIS_TIMEOUT_MS): Promise<Redis> {
+  if (!url) throw unavailable('queue is not configured (REDIS_URL)');
+  const redis = newRedisClient(url, timeoutMs);
   try {
     await withTimeout(redis.connect(), timeoutMs, 'redis connect');
   } catch {

@@ -3,9 +3,9 @@
  * Reads a job's token stream (a Redis stream the worker appends to) for server-sent events and
  * for non-streaming chat completions. Uses its own connection, since XREAD BLOCK holds it.
  */
-import Redis from 'ioredis';
 import { redisKeys } from '../../../shared/jobs/generate-job';
 import { unavailable } from '../http/api-error';
+import { newRedisClient } from './redis-connection';
 
 /** One entry of the stream, as the worker writes it. */
 export type TokenStreamEntry =
@@ -38,10 +38,7 @@ function parseEntry(fields: string[]): TokenStreamEntry | null {
  * or until `deadline` (ms since epoch), after which it yields an error entry.
  */
 export async function* readTokenStream(redisUrl: string, jobId: string, deadline: number, blockMs = 2000): AsyncGenerator<TokenStreamEntry> {
-  const redis = new Redis(redisUrl, {
-    lazyConnect: true, connectTimeout: 1500, commandTimeout: blockMs + 2000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableReadyCheck: false,
-  });
-  redis.on('error', () => {});
+  const redis = newRedisClient(redisUrl, blockMs + 2000); // XREAD BLOCK holds a command open
   try {
     try {
       await redis.connect();
