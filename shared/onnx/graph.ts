@@ -138,6 +138,19 @@ export class GraphBuilder {
   }
 
   /**
+   * Turns initializer `name` into a graph input of the same type and shape, so that a training loop
+   * can feed updated values on every run. Returns the initializer's data (the starting value).
+   * @throws Error when no initializer has that name
+   */
+  promoteToInput(name: string): Initializer {
+    const at = this.initializers.findIndex((init) => init.name === name);
+    if (at < 0) throw new Error(`graph ${this.name}: no initializer named "${name}"`);
+    const [init] = this.initializers.splice(at, 1);
+    this.inputs.push({ name, elemType: init.elemType, shape: [...init.dims] });
+    return init;
+  }
+
+  /**
    * Appends a node. With `outputName` the single output gets that exact name.
    * Returns the output values in order.
    */

@@ -1,16 +1,20 @@
 /**
  * @module gpu-worker/cli/model-commands
- * `attune model init-random` and `attune model compile`.
+ * `attune model init-random`, `attune model compile`, `attune model train-default` and `attune model eval-default`.
  */
 import type { Command } from 'commander';
 import { compileModel } from '../compiler/compile';
 import { parseLoraTargets } from '../compiler/llama-config';
 import { initRandomModel } from '../model/init-random';
 import { intOption } from './cli-error';
+import { registerEvalDefaultCommand } from './eval-default-command';
+import { registerTrainDefaultCommand } from './train-default-command';
 
 /** Adds the `model` command group. */
 export function registerModelCommands(program: Command): void {
-  const model = program.command('model').description('create and compile models');
+  const model = program.command('model').description('create, train and compile models');
+  registerTrainDefaultCommand(model);
+  registerEvalDefaultCommand(model);
 
   model
     .command('init-random')

@@ -1,14 +1,13 @@
 /**
  * @module gpu-worker/tokenizer/random-model-tokenizer
  * The tokenizer of Attune's randomly initialised test models: a 512-token byte-level BPE with the
- * ChatML specials, trained deterministically on a short English text kept in this file, emitted as
+ * ChatML specials (`chatml-bpe-tokenizer.ts`), trained deterministically on a short English text kept in this file, emitted as
  * the `tokenizer.json` and `tokenizer_config.json` objects a Hugging Face model folder holds.
  */
-import { buildByteLevelBpeTokenizer, trainByteLevelBpe, type ByteLevelBpeTokenizerJson } from './byte-level-bpe';
-import { CHATML_TEMPLATE } from './chat-template';
+import { buildChatMlTokenizerFiles, CHATML_SPECIAL_TOKENS, type ChatMlTokenizerFiles } from './chatml-bpe-tokenizer';
 
 /** Special tokens in id order: `<|endoftext|>` (0, padding), `<|im_start|>` (1), `<|im_end|>` (2, EOS). */
-export const TEST_MODEL_SPECIAL_TOKENS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'] as const;
+export const TEST_MODEL_SPECIAL_TOKENS = CHATML_SPECIAL_TOKENS;
 
 /** Vocabulary size of the test-model tokenizer: 3 specials + 256 bytes + 253 merge results. */
 export const TEST_MODEL_VOCAB_SIZE = 512;
@@ -26,34 +25,8 @@ Good software is written for people as much as for machines. A clear name tells 
 
 In the evening the rain stopped and the sky cleared. The gardener locked the gate, the librarian turned off the lights, and the students walked home through the wet streets, talking about the lecture, the weather, and the long summer that was still ahead of them. The city was calm, the air smelled of rain and cut grass, and for a moment everything seemed simple and right.`;
 
-/** `tokenizer_config.json` as transformers writes it for a fast (tokenizer.json-backed) tokenizer. */
-export interface TestModelTokenizerConfig {
-  bos_token: null;
-  eos_token: string;
-  pad_token: string;
-  unk_token: null;
-  chat_template: string;
-  model_max_length: number;
-  clean_up_tokenization_spaces: false;
-  tokenizer_class: 'PreTrainedTokenizerFast';
-  added_tokens_decoder: Record<string, {
-    content: string;
-    lstrip: boolean;
-    normalized: boolean;
-    rstrip: boolean;
-    single_word: boolean;
-    special: boolean;
-  }>;
-}
-
 /** The files of the test-model tokenizer, as objects ready for `JSON.stringify`. */
-export interface TestModelTokenizerFiles {
-  tokenizerJson: ByteLevelBpeTokenizerJson;
-  tokenizerConfigJson: TestModelTokenizerConfig;
-  vocabSize: number;
-  /** Special tokens in id order (index = id). */
-  specialTokens: string[];
-}
+export type TestModelTokenizerFiles = ChatMlTokenizerFiles;
 
 /**
  * Builds the test-model tokenizer files. Deterministic: every call returns equal (fresh) objects,
@@ -64,24 +37,5 @@ export interface TestModelTokenizerFiles {
  * await writeFile(join(dir, 'tokenizer.json'), JSON.stringify(tokenizerJson));
  */
 export function buildTestModelTokenizerFiles(): TestModelTokenizerFiles {
-  const specialTokens = [...TEST_MODEL_SPECIAL_TOKENS];
-  const merges = trainByteLevelBpe([TRAINING_TEXT], { vocabSize: TEST_MODEL_VOCAB_SIZE, specialTokens, minFrequency: 1 });
-  const { tokenizerJson, vocabSize } = buildByteLevelBpeTokenizer({ merges, specialTokens });
-  const tokenizerConfigJson: TestModelTokenizerConfig = {
-    bos_token: null,
-    eos_token: '<|im_end|>',
-    pad_token: '<|endoftext|>',
-    unk_token: null,
-    chat_template: CHATML_TEMPLATE,
-    model_max_length: 2048,
-    clean_up_tokenization_spaces: false,
-    tokenizer_class: 'PreTrainedTokenizerFast',
-    added_tokens_decoder: Object.fromEntries(
-      tokenizerJson.added_tokens.map(({ id, content, lstrip, normalized, rstrip, single_word, special }) => [
-        String(id),
-        { content, lstrip, normalized, rstrip, single_word, special },
-      ]),
-    ),
-  };
-  return { tokenizerJson, tokenizerConfigJson, vocabSize, specialTokens };
+  return buildChatMlTokenizerFiles({ texts: [TRAINING_TEXT], vocabSize: TEST_MODEL_VOCAB_SIZE, minFrequency: 1 });
 }

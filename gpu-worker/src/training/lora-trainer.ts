@@ -131,6 +131,56 @@ export class LoraTrainer {
     return { ...result, margin: margins.reduce((a, b) => a + b, 0) / margins.length };
   }
 
+  /** Gradients of the LoRA inputs in `out`, copied; throws when one is not finite. */
+  private gradientsOf(out: ort.InferenceSession.OnnxValueMapType): { grads: Map<string, Float32Array>; loss: number } {
+    const grads = new Map<string, Float32Array>();
+    for (const name of this.params.keys()) grads.set(name, Float32Array.from(out[gradName(name)].data as Float32Array));
+    const loss = (out.loss.data as Float32Array)[0];
+    if (!Number.isFinite(loss) || hasNonFinite(grads)) throw new Error(`per-example gradient is not finite (loss ${loss})`);
+    return { grads, loss };
+  }
+
+  /** Each example's SFT gradient on its own (no update), for DP-SGD's per-example clipping. */
+  async sftPerExampleGradients(rows: LabelledSequence[]): Promise<{ grads: Map<string, Float32Array>[]; losses: number[] }> {
+    if (this.options.objective !== 'sft') throw new Error('this trainer was built for DPO');
+    const grads: Map<string, Float32Array>[] = [];
+    const losses: number[] = [];
+    for (const row of rows) {
+      const one = this.gradientsOf(await this.session.run(this.feeds(buildBatchFeeds([row]))));
+      grads.push(one.grads);
+      losses.push(one.loss);
+    }
+    return { grads, losses };
+  }
+
+  /**
+   * Each pair's DPO gradient on its own (no update): what DP-SGD clips per example before noising.
+   * One run of the training graph per pair.
+   */
+  async dpoPerPairGradients(pairs: PreferencePair[]): Promise<{ grads: Map<string, Float32Array>[]; losses: number[] }> {
+    if (this.options.objective !== 'dpo') throw new Error('this trainer was built for SFT');
+    const grads: Map<string, Float32Array>[] = [];
+    const losses: number[] = [];
+    for (const p of pairs) {
+      const batch = buildBatchFeeds([{ promptIds: p.promptIds, responseIds: p.chosenIds }, { promptIds: p.promptIds, responseIds: p.rejectedIds }]);
+      const ref = (await this.reference!.run(this.baseFeeds(batch))).sequence_logprobs.data as Float32Array;
+      const one = this.gradientsOf(await this.session.run({ ...this.feeds(batch), ref_logprobs: new ort.Tensor('float32', Float32Array.from(ref), [2]) }));
+      grads.push(one.grads);
+      losses.push(one.loss);
+    }
+    return { grads, losses };
+  }
+
+  /** Applies an already-privatized gradient (DP-SGD) with AdamW; no further clipping. */
+  applyGradients(grads: ReadonlyMap<string, Float32Array>): void {
+    this.optimizer.step(grads);
+  }
+
+  /** Names and lengths of the trained tensors (the gradient layout DP-SGD noises). */
+  gradientLayout(): Map<string, number> {
+    return new Map([...this.params].map(([name, data]) => [name, data.length]));
+  }
+
   async close(): Promise<void> {
     await this.session.release();
     await this.reference?.release();
