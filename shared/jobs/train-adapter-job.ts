@@ -61,6 +61,20 @@ export const trainAdapterJobSchema = z
       .min(1)
       .refine((t) => new Set(t).size === t.length, 'must not repeat a target')
       .default(TRAIN_ADAPTER_DEFAULTS.targets),
+    /**
+     * Private mode: train with DP-SGD (Poisson sampling at q = batch / examples per phase, per-example
+     * clipping at `clip_norm`, Gaussian noise σ·C). The edge charged the run's ε to the user's ledger
+     * before queueing it; the worker runs exactly the plan of `train-adapter-plan.ts` for these fields.
+     */
+    dp: z
+      .strictObject({
+        noise_multiplier: z.number().gt(0).max(1000),
+        clip_norm: z.number().gt(0).max(1000),
+        /** ε and δ the ledger was charged (for the record; the worker checks σ against them). */
+        epsilon: z.number().gt(0).max(100),
+        delta: z.number().gt(0).lt(1),
+      })
+      .optional(),
     created_at: z.string(),
   })
   .superRefine((job, ctx) => {
@@ -83,6 +97,8 @@ export const trainAdapterJobResultSchema = z.object({
   /** True when the trained adapter was discarded (non-finite loss or divergence). */
   rolled_back: z.boolean(),
   reason: z.string().optional(),
+  /** Private mode: the ε the run cost (as charged at the edge). */
+  epsilon: z.number().optional(),
 });
 export type TrainAdapterJobResult = z.infer<typeof trainAdapterJobResultSchema>;
 

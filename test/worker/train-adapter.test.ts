@@ -16,6 +16,7 @@ import { QUEUE_PREFIX } from '../../shared/jobs/generate-job';
 import {
   adapterRedisKeys, TRAIN_ADAPTER_QUEUE, trainAdapterJobResultSchema, type TrainAdapterJob, type TrainAdapterJobResult,
 } from '../../shared/jobs/train-adapter-job';
+import { noiseForPrivateTraining, privatePhases } from '../../shared/jobs/train-adapter-plan';
 import { ensureCompiled } from '../../gpu-worker/src/compiler/compile';
 import { initRandomModel } from '../../gpu-worker/src/model/init-random';
 import { startWorker, type RunningWorker } from '../../gpu-worker/src/worker/start-worker';
@@ -175,6 +176,29 @@ describe('the train-adapter queue', () => {
     const after = (await worker.adapters.current(owner))!;
     expect(after.weights.get('1.v_proj')!.b).toEqual(before.weights.get('1.v_proj')!.b); // the stored (and cached) adapter is untouched
     console.info(`lr 50: rolled back after ${result.steps} steps (${result.reason})`);
+  });
+
+  it('trains in private mode with DP-SGD at the charged σ and reports the charged ε', { timeout: 90_000 }, async () => {
+    const owner = newOwner();
+    const sft = Array.from({ length: 16 }, (_, i) => ({ messages: [{ role: 'user' as const, content: `Question ${i} about the library?` }], response: `Answer ${i}: in the garden.` }));
+    const phases = privatePhases(20, sft.length, 0);
+    const sigma = noiseForPrivateTraining(phases, 1, 1e-6);
+    const result = await resultOf(await enqueue(trainJob(owner, { sft, steps: 20, dp: { noise_multiplier: sigma, clip_norm: 1, epsilon: 1, delta: 1e-6 } })));
+    expect(result).toMatchObject({ version: 1, rolled_back: false, epsilon: 1 });
+    expect(result.steps).toBeLessThanOrEqual(20); // a step whose Poisson sample is empty releases noise but has no loss
+    expect(result.steps).toBeGreaterThanOrEqual(15); // q = 0.5: P(empty) = 2^-16
+    const adapter = (await worker.adapters.current(owner))!;
+    expect(adapter.weights.get('0.q_proj')!.b.some((x) => x !== 0)).toBe(true);
+    console.info(`DP-SGD 16 examples × 20 steps at σ ${sigma.toFixed(3)} (ε 1, δ 1e-6): loss ${result.first_loss!.toFixed(3)} → ${result.last_loss!.toFixed(3)}`);
+  });
+
+  it('refuses, without retries, a private job whose σ costs more than the ε charged', async () => {
+    const sft = Array.from({ length: 16 }, (_, i) => ({ messages: [{ role: 'user' as const, content: `Q${i}?` }], response: `A${i}.` }));
+    const id = await enqueue(trainJob(newOwner(), { sft, steps: 20, dp: { noise_multiplier: 0.5, clip_norm: 1, epsilon: 1, delta: 1e-6 } }));
+    expect(await waitForState(queue, id, ['failed', 'completed'], 10_000)).toBe('failed');
+    const job = (await queue.getJob(id))!;
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toMatch(/^invalid job payload: dp: this run costs ε = [\d.]+, more than the 1 charged$/);
   });
 
   it('refuses to train from a compiled-only model directory, without retries, saying it needs the source checkpoint', async () => {

@@ -9,6 +9,8 @@
 import type { LoraAdapter } from '../adapters/adapter';
 import type { LlamaConfig } from '../compiler/llama-config';
 import type { WeightSource } from '../compiler/weights';
+import { privatePhases, splitSteps, TRAIN_BATCH_SIZE, type TrainingPhase } from '../../../shared/jobs/train-adapter-plan';
+import { poissonSample, privatizeBatch } from '../training/dp-sgd';
 import { LoraTrainer, type PreferencePair } from '../training/lora-trainer';
 import type { LabelledSequence } from '../training/training-batch';
 
@@ -30,28 +32,27 @@ export interface TrainingRunOptions {
   dpoBeta?: number;
   /** Stops the run between steps; the run then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Private mode (DP-SGD): each phase samples examples with probability q = batch / examples
+   * (`privatePhases`), clips each example's gradient to `clipNorm` and adds N(0, σ²C²) noise.
+   * The run's ε was charged before the job was queued; this runs exactly that plan.
+   */
+  dp?: { noiseMultiplier: number; clipNorm: number };
   /** Called after every step (for progress logs: numbers only). */
   onStep?: (phase: TrainingPhase, step: number, loss: number) => void;
 }
 
-export type TrainingPhase = 'sft' | 'dpo';
+export type { TrainingPhase };
+export { splitSteps };
 
 /** Outcome of a run. */
 export interface TrainingRunResult {
-  /** Steps taken (fewer than asked when a step failed). */
+  /** Steps with a loss (fewer than asked when a step failed, or when a private step sampled nothing). */
   steps: number;
   /** Loss of every step, in order. */
   losses: { phase: TrainingPhase; loss: number }[];
   /** Why the adapter must be discarded, or null when it may be saved. */
   discard: string | null;
-}
-
-/** Steps of each phase: proportional to its examples, at least one for a non-empty phase while steps allow. */
-export function splitSteps(steps: number, sftCount: number, dpoCount: number): { sft: number; dpo: number } {
-  if (dpoCount === 0) return { sft: steps, dpo: 0 };
-  if (sftCount === 0) return { sft: 0, dpo: steps };
-  const sft = Math.min(Math.max(1, Math.round((steps * sftCount) / (sftCount + dpoCount))), Math.max(1, steps - 1));
-  return { sft, dpo: steps - sft };
 }
 
 /** The `step`-th round-robin minibatch: up to `size` consecutive examples, wrapping around. */
@@ -85,8 +86,10 @@ export async function runAdapterTraining(
   examples: TrainingExamples,
   options: TrainingRunOptions,
 ): Promise<TrainingRunResult> {
-  const batchSize = options.batchSize ?? 8;
+  const batchSize = options.batchSize ?? TRAIN_BATCH_SIZE;
   const plan = splitSteps(options.steps, examples.sft.length, examples.preferences.length);
+  const dp = options.dp;
+  const phaseRates = new Map(dp ? privatePhases(options.steps, examples.sft.length, examples.preferences.length, batchSize).map((p) => [p.phase, p.sampleRate]) : []);
   const losses: TrainingRunResult['losses'] = [];
   for (const phase of ['sft', 'dpo'] as const) {
     const count = plan[phase];
@@ -98,15 +101,20 @@ export async function runAdapterTraining(
         options.signal?.throwIfAborted();
         let loss: number;
         try {
-          loss = phase === 'sft'
-            ? (await trainer.sftStep(minibatch(examples.sft, step, batchSize))).loss
-            : (await trainer.dpoStep(minibatch(examples.preferences, step, batchSize))).loss;
+          if (dp) {
+            loss = await privateStep(trainer, phase, examples, phaseRates.get(phase)!, dp);
+          } else {
+            loss = phase === 'sft'
+              ? (await trainer.sftStep(minibatch(examples.sft, step, batchSize))).loss
+              : (await trainer.dpoStep(minibatch(examples.preferences, step, batchSize))).loss;
+          }
         } catch (error) {
           if (error instanceof Error && NON_FINITE.test(error.message)) {
             return { steps: losses.length, losses, discard: `${phase} step ${step + 1}: ${error.message}` };
           }
           throw error;
         }
+        if (Number.isNaN(loss)) continue; // a private step whose Poisson sample was empty: noise only, no loss
         phaseLosses.push(loss);
         losses.push({ phase, loss });
         options.onStep?.(phase, step, loss);
@@ -121,4 +129,25 @@ export async function runAdapterTraining(
     }
   }
   return { steps: losses.length, losses, discard: null };
+}
+
+/**
+ * One DP-SGD step: a Poisson sample of the phase's examples, their per-example gradients clipped
+ * and noised (an empty sample still releases noise). Returns the sample's mean loss (NaN when empty:
+ * such a step has no loss to report).
+ */
+async function privateStep(
+  trainer: LoraTrainer,
+  phase: TrainingPhase,
+  examples: TrainingExamples,
+  sampleRate: number,
+  dp: { noiseMultiplier: number; clipNorm: number },
+): Promise<number> {
+  const pool = phase === 'sft' ? examples.sft.length : examples.preferences.length;
+  const picked = poissonSample(pool, sampleRate);
+  const { grads, losses } = phase === 'sft'
+    ? await trainer.sftPerExampleGradients(picked.map((i) => examples.sft[i]))
+    : await trainer.dpoPerPairGradients(picked.map((i) => examples.preferences[i]));
+  trainer.applyGradients(privatizeBatch(grads, { clipNorm: dp.clipNorm, noiseMultiplier: dp.noiseMultiplier, expectedBatchSize: sampleRate * pool, layout: trainer.gradientLayout() }));
+  return losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : Number.NaN;
 }

@@ -23,6 +23,7 @@ import { createHash } from 'node:crypto';
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { trainAdapterJobSchema, type TrainAdapterJob, type TrainAdapterJobResult } from '../../../shared/jobs/train-adapter-job';
+import { privatePhases, privateTrainingEpsilon } from '../../../shared/jobs/train-adapter-plan';
 import type { LoraAdapter } from '../adapters/adapter';
 import type { AdapterStore } from '../adapters/adapter-store';
 import { cloneAdapter, freshAdapter } from '../adapters/fresh-adapter';
@@ -66,6 +67,19 @@ function checkAgainstModel(job: TrainAdapterJob, model: TrainingModel): void {
     throw new UnrecoverableError(`invalid job payload: targets: ${missing.join(', ')} not compiled into the model (compiled: ${model.compiledTargets.join(', ')})`);
   }
   if (job.rank > model.maxRank) throw new UnrecoverableError(`invalid job payload: rank: ${job.rank} exceeds the model's maximum rank ${model.maxRank}`);
+}
+
+/**
+ * A private job must not cost more than the edge charged: the ε of the plan the worker will run,
+ * at the job's σ, must be within the charged ε.
+ */
+function checkPrivacyCharge(job: TrainAdapterJob): void {
+  if (!job.dp) return;
+  const phases = privatePhases(job.steps, job.sft.length, job.preferences.length);
+  const cost = privateTrainingEpsilon(phases, job.dp.noise_multiplier, job.dp.delta);
+  if (cost > job.dp.epsilon * (1 + 1e-9)) {
+    throw new UnrecoverableError(`invalid job payload: dp: this run costs ε = ${cost.toPrecision(4)}, more than the ${job.dp.epsilon} charged`);
+  }
 }
 
 /** Token ids of the examples: prompt = chat template with the generation prompt, response + EOS. */
@@ -127,6 +141,7 @@ export function createTrainAdapterProcessor(options: TrainAdapterProcessorOption
     const trainingModel = await loadModel();
     checkAgainstModel(data, trainingModel);
     const examples = tokenize(data, trainingModel);
+    checkPrivacyCharge(data);
 
     const lock = await acquireTrainLock(redis, data.owner, options.lockTtlMs ?? TRAIN_LOCK_TTL_MS);
     if (!lock) throw new Error('another train-adapter job for this user is running; retrying after the backoff');
@@ -138,6 +153,7 @@ export function createTrainAdapterProcessor(options: TrainAdapterProcessorOption
       try {
         run = await runAdapterTraining(trainingModel.cfg, trainingModel.weights, adapter, examples, {
           steps: data.steps, lr: data.lr, signal: abort,
+          dp: data.dp ? { noiseMultiplier: data.dp.noise_multiplier, clipNorm: data.dp.clip_norm } : undefined,
           onStep: (phase, step, loss) => {
             if ((step + 1) % 10 === 0) logger.info('training step', { jobId: job.id, phase, step: step + 1, loss });
           },
@@ -152,7 +168,7 @@ export function createTrainAdapterProcessor(options: TrainAdapterProcessorOption
         throw new UnrecoverableError('train-adapter job cancelled');
       }
       const losses = run.losses.map((l) => l.loss);
-      const base = { steps: run.steps, first_loss: losses[0] ?? null, last_loss: losses.at(-1) ?? null };
+      const base = { steps: run.steps, first_loss: losses[0] ?? null, last_loss: losses.at(-1) ?? null, ...(data.dp ? { epsilon: data.dp.epsilon } : {}) };
       let result: TrainAdapterJobResult;
       if (run.discard) {
         result = { ...base, version: (await store.versions(data.owner)).current, rolled_back: true, reason: run.discard };
