@@ -8,12 +8,14 @@
  * its result (standing in for the model, which would not reproduce placeholders on demand), so
  * that restoration is observable. The model path itself is covered by platform.test.ts.
  */
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENERATE_QUEUE, QUEUE_PREFIX, redisKeys, type GenerateJob } from '../../shared/jobs/generate-job';
 import { pureCharge } from '../../shared/privacy/ledger/charge-builders';
+import { TRAIN_ADAPTER_QUEUE } from '../../shared/jobs/train-adapter-job';
+import { privatePhases, privateTrainingEpsilon } from '../../shared/jobs/train-adapter-plan';
 import { signInternalRequest } from '../../shared/crypto/hmac';
 import { buildEdgeBundle, createTestIssuer, startEdge, TEST_SECRETS, type TestIssuer } from './edge-harness';
 import { waitFor } from './stack-harness';
@@ -188,6 +190,34 @@ describe('tenant privacy administration', () => {
     const exported = (await (await call('/v1/me/export', 'gina', { tenant })).json()) as Record<string, any>;
     expect(exported.audit.map((a: { event: string }) => a.event)).toEqual(['charge', 'reset']);
     expect((await call('/v1/admin/tenant-config', 'gina', { method: 'PUT', tenant, json: {} })).status).toBe(403);
+  });
+});
+
+describe('private mode for adapters', () => {
+  it('charges a DP-SGD run to the user before queueing it, with the σ that keeps it within the tenant’s ε per run', async () => {
+    const tenant = 'initech';
+    const put = await call('/v1/admin/tenant-config', 'admin', { method: 'PUT', tenant, scope: 'admin', json: { private_training: { epsilon_per_run: 0.3 }, costs: { personalization: { mechanism: 'pure', epsilon: 0.001 } } } });
+    expect(put.status).toBe(200);
+    let queued = false;
+    for (let i = 0; i < 4; i++) {
+      const { job_id } = (await (await call('/v1/generate', 'hank', { method: 'POST', tenant, json: { prompt: `Question ${i}?` } })).json()) as { job_id: string };
+      await waitFor(async () => ((await (await call(`/v1/jobs/${job_id}`, 'hank', { tenant })).json()) as Record<string, any>).status === 'completed' || null, 30_000, 'the job');
+      const feedback = (await (await call('/v1/feedback', 'hank', { method: 'POST', tenant, json: { job_id, rating: 5, preferred_response: `A better answer ${i}.` } })).json()) as Record<string, unknown>;
+      queued = feedback.training_queued === true;
+    }
+    expect(queued).toBe(true); // 4 × (SFT example + preference pair) = 8 examples
+    const queue = new Queue(TRAIN_ADAPTER_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
+    const [job] = await queue.getJobs(['waiting', 'delayed', 'prioritized']);
+    await queue.close();
+    const dp = job.data.dp as { noise_multiplier: number; clip_norm: number; epsilon: number; delta: number };
+    expect(dp.epsilon).toBeLessThanOrEqual(0.3);
+    expect(dp.epsilon).toBeGreaterThan(0.29); // σ within 1% of the smallest that fits
+    expect(dp.clip_norm).toBe(1);
+    expect(dp.delta).toBe(1e-6);
+    expect(dp.epsilon).toBeCloseTo(privateTrainingEpsilon(privatePhases(job.data.steps, job.data.sft.length, job.data.preferences.length), dp.noise_multiplier, dp.delta), 9);
+    const budget = (await (await call('/v1/me/privacy', 'hank', { tenant })).json()) as Record<string, number>;
+    expect(budget.epsilon_spent).toBeGreaterThan(0.29); // the run, composed with four personalized requests
+    expect(budget.epsilon_spent).toBeLessThan(0.3 + 4 * 0.001 + 1e-9);
   });
 });
 

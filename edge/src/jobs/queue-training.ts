@@ -3,13 +3,16 @@
  * Learning from feedback: turns a rating or a preferred response into training examples for the
  * user's adapter (pseudonymized like every request: the preferred response passes the same PII
  * step; the job's own messages and answer already hold placeholders), keeps them sealed in the
- * user's UserState object, and queues a `train-adapter` job once enough have gathered.
+ * user's UserState object, and queues a `train-adapter` job once enough have gathered. In private
+ * mode (tenant setting `private_training`) the job runs DP-SGD and its ε is charged first.
  */
 import { Queue } from 'bullmq';
 import type { Context } from 'hono';
 import type { FeedbackRequest } from '../../../shared/api/generate';
 import { QUEUE_PREFIX } from '../../../shared/jobs/generate-job';
-import { TRAIN_ADAPTER_QUEUE, type TrainAdapterJobInput } from '../../../shared/jobs/train-adapter-job';
+import { TRAIN_ADAPTER_DEFAULTS, TRAIN_ADAPTER_QUEUE, type TrainAdapterJobInput } from '../../../shared/jobs/train-adapter-job';
+import { noiseForPrivateTraining, privatePhases, privateTrainingCharge, privateTrainingEpsilon } from '../../../shared/jobs/train-adapter-plan';
+import { tenantPrivacy } from '../privacy/tenant-config';
 import type { AppEnv } from '../env';
 import { sanitizeTurns } from '../privacy/sanitize-request';
 import type { OwnedJob } from '../queue/generate-queue';
@@ -47,14 +50,41 @@ export async function learnFromFeedback(c: Context<AppEnv>, job: OwnedJob, feedb
     if (taken.length) batch = taken;
   }
   if (!batch.length) return false;
+  const sft = batch.filter((e) => e.kind === 'sft').map((e) => ({ messages: e.messages, response: e.response }));
+  const preferences = batch.filter((e) => e.kind === 'preference').map((e) => ({ messages: e.messages, chosen: e.chosen, rejected: e.rejected }));
+  const privacy = await tenantPrivacy(c.env, c.get('tenantKey'));
+  let dp: TrainAdapterJobInput['dp'];
+  let chargeSeq: number | null = null;
+  if (privacy.privateTraining) {
+    // Private mode: charge the run's ε before queueing it; the worker runs exactly this plan.
+    const { epsilonPerRun, clipNorm } = privacy.privateTraining;
+    const phases = privatePhases(TRAIN_ADAPTER_DEFAULTS.steps, sft.length, preferences.length);
+    const sigma = noiseForPrivateTraining(phases, epsilonPerRun, privacy.budget.delta);
+    const outcome = await state.chargeBudget(owner, privateTrainingCharge(phases, sigma), privacy.budget);
+    if (!outcome.ok) return false; // budget spent: the examples are dropped, the adapter stays as it is
+    chargeSeq = outcome.seq;
+    dp = { noise_multiplier: sigma, clip_norm: clipNorm, epsilon: privateTrainingEpsilon(phases, sigma, privacy.budget.delta), delta: privacy.budget.delta };
+  }
   const payload: TrainAdapterJobInput = {
     job_id: `train_${crypto.randomUUID().replaceAll('-', '')}`,
     owner,
     tenant: c.get('tenantKey'),
-    sft: batch.filter((e) => e.kind === 'sft').map((e) => ({ messages: e.messages, response: e.response })),
-    preferences: batch.filter((e) => e.kind === 'preference').map((e) => ({ messages: e.messages, chosen: e.chosen, rejected: e.rejected })),
+    sft,
+    preferences,
+    steps: TRAIN_ADAPTER_DEFAULTS.steps,
+    ...(dp ? { dp } : {}),
     created_at: new Date().toISOString(),
   };
+  try {
+    await queueTraining(c, payload);
+  } catch (error) {
+    if (chargeSeq !== null) await state.refundCharge(owner, chargeSeq, 'training job could not be queued');
+    throw error;
+  }
+  return true;
+}
+
+async function queueTraining(c: Context<AppEnv>, payload: TrainAdapterJobInput): Promise<void> {
   await withRedis(c.env.REDIS_URL, async (redis) => {
     const queue = new Queue(TRAIN_ADAPTER_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
     try {
@@ -67,5 +97,4 @@ export async function learnFromFeedback(c: Context<AppEnv>, job: OwnedJob, feedb
       await queue.close().catch(() => {});
     }
   });
-  return true;
 }

@@ -29,6 +29,16 @@ export const tenantConfigSchema = z.strictObject({
   /** PII handling per entity type: pseudonymize (default), redact, or allow. */
   pii_policy: piiPolicySchema.default({}),
   retention_days: z.number().int().min(1).max(3650).optional(),
+  /**
+   * Private mode for adapters: every `train-adapter` job runs DP-SGD, its ε (at the budget's δ)
+   * charged to the user's ledger before it is queued. Absent: adapters train without DP-SGD.
+   */
+  private_training: z.strictObject({
+    /** ε one training run may cost. */
+    epsilon_per_run: z.number().positive().max(10),
+    /** Per-example gradient clip norm C. @default 1 */
+    clip_norm: z.number().positive().max(100).default(1),
+  }).optional(),
 });
 export type TenantConfigInput = z.input<typeof tenantConfigSchema>;
 
@@ -38,6 +48,8 @@ export interface TenantPrivacy {
   costs: Record<string, CostRule>;
   piiPolicy: PiiPolicy;
   retentionDays: number;
+  /** DP-SGD for every adapter training run, or null. */
+  privateTraining: { epsilonPerRun: number; clipNorm: number } | null;
 }
 
 /** Default costs: a personalized request contributes to population metrics under pure ε = 0.002 (500 per month at ε = 1). */
@@ -65,6 +77,7 @@ function defaultsFrom(vars: Record<string, string | undefined>): TenantPrivacy {
     costs,
     piiPolicy: {},
     retentionDays: num('RETENTION_DAYS', DEFAULT_RETENTION_DAYS),
+    privateTraining: null,
   };
 }
 
@@ -85,7 +98,10 @@ export async function tenantPrivacy(env: EdgeEnv, tenantKey: string): Promise<Te
   const parsed = stored ? tenantConfigSchema.safeParse(stored) : null;
   const o = parsed?.success ? parsed.data : null;
   const value: TenantPrivacy = o
-    ? { budget: { ...base.budget, ...o.budget }, costs: { ...base.costs, ...o.costs }, piiPolicy: o.pii_policy, retentionDays: o.retention_days ?? base.retentionDays }
+    ? {
+        budget: { ...base.budget, ...o.budget }, costs: { ...base.costs, ...o.costs }, piiPolicy: o.pii_policy, retentionDays: o.retention_days ?? base.retentionDays,
+        privateTraining: o.private_training ? { epsilonPerRun: o.private_training.epsilon_per_run, clipNorm: o.private_training.clip_norm } : null,
+      }
     : base;
   cache.set(tenantKey, { at: Date.now(), value });
   return value;
