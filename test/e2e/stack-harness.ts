@@ -1,7 +1,7 @@
 /**
  * The whole platform for end-to-end tests: real Redis (a dedicated database index, flushed),
  * the real edge in workerd (edge-harness.ts), a real worker process running the model runtime
- * on onnxruntime-node with a random test model, and a loopback webhook receiver.
+ * on onnxruntime-node (a random test model unless told otherwise), and a loopback webhook receiver.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -43,14 +43,27 @@ export async function waitFor<T>(check: () => Promise<T | null | undefined | fal
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-export async function startStack(o: { redisDb?: number; redisUrl?: string }): Promise<Stack> {
+/** Options of {@link startStack}. */
+export interface StackOptions {
+  redisDb?: number;
+  redisUrl?: string;
+  /** Model the worker serves. @default a random test model (seed 9) written to a temporary directory */
+  modelDir?: string;
+  /** Extra Worker variables for the edge. @default { TRAIN_AFTER_EXAMPLES: '2' } */
+  edgeVars?: Record<string, string>;
+  /** Extra environment of the worker process (e.g. WORKER_CONCURRENCY). */
+  workerEnv?: Record<string, string>;
+}
+
+export async function startStack(o: StackOptions): Promise<Stack> {
   const redisUrl = o.redisUrl ?? `redis://127.0.0.1:6379/${o.redisDb ?? 0}`;
   const admin = new Redis(redisUrl);
   await admin.flushdb();
   await admin.quit();
 
   const work = await mkdtemp(join(tmpdir(), 'attune-e2e-'));
-  await initRandomModel(join(work, 'model'), { seed: 9 });
+  const modelDir = o.modelDir ?? join(work, 'model');
+  if (!o.modelDir) await initRandomModel(modelDir, { seed: 9 });
   const webhooks: ReceivedWebhook[] = [];
   const receiver: Server = createServer((req, res) => {
     let body = '';
@@ -64,14 +77,15 @@ export async function startStack(o: { redisDb?: number; redisUrl?: string }): Pr
   const webhookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks/attune`;
 
   const [script, issuer] = await Promise.all([buildEdgeBundle(), createTestIssuer()]);
-  const edge: { url: string; mf: Miniflare } = await startEdge(script, { redisUrl, jwks: issuer.jwks, vars: { TRAIN_AFTER_EXAMPLES: '2' } });
+  const edge: { url: string; mf: Miniflare } = await startEdge(script, { redisUrl, jwks: issuer.jwks, vars: o.edgeVars ?? { TRAIN_AFTER_EXAMPLES: '2' } });
 
   const workerLog: string[] = [];
   const worker: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'gpu-worker/src/worker/main.ts')], {
     cwd: root,
     env: {
-      ...process.env, REDIS_URL: redisUrl, ATTUNE_MODEL_DIR: join(work, 'model'), EDGE_URL: edge.url,
+      ...process.env, REDIS_URL: redisUrl, ATTUNE_MODEL_DIR: modelDir, EDGE_URL: edge.url,
       INTERNAL_API_SECRET: TEST_SECRETS.INTERNAL_API_SECRET, ADAPTER_ENCRYPTION_KEY: TEST_SECRETS.ENCRYPTION_KEY, ATTUNE_EXECUTION_PROVIDERS: 'cpu', WORKER_CONCURRENCY: '8', HEARTBEAT_INTERVAL_MS: '1000',
+      ...o.workerEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
