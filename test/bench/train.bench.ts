@@ -10,26 +10,25 @@
  * The trained default model does not exist yet, so the model is a random-weight stand-in of the
  * size planned for it. `-- --steps N` changes the number of timed steps (default 20).
  */
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { join } from 'node:path';
 import type { LoraAdapter } from '../../gpu-worker/src/adapters/adapter';
 import { encodeAdapter } from '../../gpu-worker/src/adapters/adapter-file';
 import { freshAdapter } from '../../gpu-worker/src/adapters/fresh-adapter';
 import { LORA_TARGETS, parseLlamaConfig, type LlamaConfig, type LoraTarget } from '../../gpu-worker/src/compiler/llama-config';
 import type { WeightSource } from '../../gpu-worker/src/compiler/weights';
-import { mapWeightSource, randomLlamaWeights } from '../../gpu-worker/src/model/random-weights';
+import { loadCheckpoint } from '../../gpu-worker/src/model/checkpoint';
+import { DEFAULT_MODEL_DIR } from '../../gpu-worker/src/worker/config';
 import { LoraTrainer, type PreferencePair } from '../../gpu-worker/src/training/lora-trainer';
 import type { LabelledSequence } from '../../gpu-worker/src/training/training-batch';
 import { CpuMeter, fixedPrompt, fmt, markdownTable, median, progress, waitForQuiet } from './bench-run';
 import { measureDpoBreakdown } from './train-breakdown';
 import { benchKeyring, largestRankWithin, rawBytes, sealedBytes } from './train-sizes';
 
-/** The stand-in for the planned default model (a few million parameters, Llama, untied head). */
-const MODEL_JSON = {
-  model_type: 'llama', hidden_size: 256, num_hidden_layers: 4, num_attention_heads: 8, num_key_value_heads: 4,
-  intermediate_size: 704, vocab_size: 4096, max_position_embeddings: 512, rms_norm_eps: 1e-5,
-};
-const MODEL_DESCRIPTION = 'hidden 256, 4 layers, 8 heads / 4 KV heads (head dim 32), intermediate 704, vocab 4096, max positions 512, untied LM head';
+/** The committed default model (`npm run train:default`); the benchmark measures training on it. */
+const MODEL_DIR = DEFAULT_MODEL_DIR;
 
 const BATCH = 8;
 const PROMPT_LEN = 32;
@@ -136,12 +135,13 @@ const kib = (n: number) => `${fmt(n / 1024, 1)} KiB`;
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const cfg = parseLlamaConfig(MODEL_JSON);
-  progress('drawing random weights for the stand-in model');
-  const tensors = randomLlamaWeights(cfg, 1);
-  const parameters = [...tensors.values()].reduce((n, t) => n + t.data.length, 0);
+  progress(`loading the default model from ${MODEL_DIR}`);
+  const cfg = parseLlamaConfig(JSON.parse(await readFile(join(MODEL_DIR, 'config.json'), 'utf8')));
+  const checkpoint = await loadCheckpoint(MODEL_DIR);
+  const parameters = checkpoint.names().reduce((n, name) => n + checkpoint.shape(name).reduce((a, b) => a * b, 1), 0);
   const embedding = cfg.vocabSize * cfg.hiddenSize;
-  const weights = mapWeightSource(tensors);
+  const weights = checkpoint;
+  const description = `hidden ${cfg.hiddenSize}, ${cfg.numLayers} layers, ${cfg.numHeads} heads / ${cfg.numKvHeads} KV heads (head dim ${cfg.headDim}), intermediate ${cfg.intermediateSize}, vocab ${cfg.vocabSize}, ${cfg.tieWordEmbeddings ? 'tied' : 'untied'} LM head`;
   const pairs = preferencePairs(cfg.vocabSize);
 
   const rows: StepRow[] = [];
@@ -236,8 +236,8 @@ async function main(): Promise<void> {
   const out = [
     `Machine: ${machineLine()}`,
     '',
-    `Model: **random-weight stand-in** for the planned default model (the trained one does not exist yet): ${MODEL_DESCRIPTION}; ` +
-      `${bytes(parameters)} parameters (${fmt(parameters / 1e6, 2)} M; token embedding and LM head ${fmt(embedding / 1e6, 2)} M each), float32, seed 1.`,
+    `Model: the default model (gpu-worker/models/default, trained by \`npm run train:default\`): ${description}; ` +
+      `${bytes(parameters)} parameters (${fmt(parameters / 1e6, 2)} M; token embedding ${fmt(embedding / 1e6, 2)} M), float32.`,
     '',
     `Batch: ${BATCH} preference pairs, each a ${PROMPT_LEN}-token prompt with a ${RESPONSE_LEN}-token chosen and a ${RESPONSE_LEN}-token rejected response ` +
       `(DPO: ${2 * BATCH} sequences of ${PROMPT_LEN + RESPONSE_LEN} tokens; SFT: the ${BATCH} prompt + chosen sequences). ` +

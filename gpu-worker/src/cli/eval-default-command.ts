@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { evaluateDefaultModel } from '../training/pretrain/evaluate-default';
-import { DEFAULT_MODEL_DIR } from './train-default-command';
+import { DEFAULT_MODEL_DIR } from '../worker/config';
 
 /** Adds `model eval-default` to the `model` command group. */
 export function registerEvalDefaultCommand(model: Command): void {

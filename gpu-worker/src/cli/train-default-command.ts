@@ -3,13 +3,10 @@
  * `attune model train-default` (`npm run train:default`): trains Attune's default model from the
  * style corpus on this machine's CPU and writes it, with its training report and model card.
  */
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { DEFAULT_TRAIN_OPTIONS, trainDefaultModel } from '../training/pretrain/train-default';
+import { DEFAULT_MODEL_DIR } from '../worker/config';
 import { intOption } from './cli-error';
-
-/** Where the shipped default model lives (the stack loads it when no model is configured). */
-export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/default', import.meta.url));
 
 /** Adds `model train-default` to the `model` command group. */
 export function registerTrainDefaultCommand(model: Command): void {

@@ -2,7 +2,7 @@
  * @module gpu-worker/worker/config tests: defaults, and errors that name the variable at fault.
  */
 import { describe, expect, it } from 'vitest';
-import { parseWorkerConfig, WorkerConfigError } from './config';
+import { DEFAULT_MODEL_DIR, parseWorkerConfig, WorkerConfigError } from './config';
 
 const base = {
   REDIS_URL: 'redis://127.0.0.1:6379/9',
@@ -52,7 +52,9 @@ describe('parseWorkerConfig', () => {
 
   it('names each missing required variable', () => {
     expect(errorOf({ ...base, REDIS_URL: undefined }).message).toBe('REDIS_URL is required');
-    expect(errorOf({ ...base, ATTUNE_MODEL_DIR: ' ' }).message).toBe('ATTUNE_MODEL_DIR is required');
+    // Unset or blank: the committed default model.
+    expect(parseWorkerConfig({ ...base, ATTUNE_MODEL_DIR: ' ' }).modelDir).toBe(DEFAULT_MODEL_DIR);
+    expect(DEFAULT_MODEL_DIR).toMatch(/gpu-worker[\\/]models[\\/]default$/);
     expect(errorOf({ ...base, INTERNAL_API_SECRET: undefined }).variable).toBe('INTERNAL_API_SECRET');
   });
 

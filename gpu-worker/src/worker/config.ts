@@ -3,14 +3,23 @@
  * The worker process's configuration: one typed object parsed from the environment at start-up,
  * with every default in {@link WORKER_CONFIG_DEFAULTS} and errors that name the variable.
  */
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseExecutionProviders, type ExecutionProviderName } from '../runtime/execution-provider';
+
+/** The model served when `ATTUNE_MODEL_DIR` is not set: the trained default model committed with the code. */
+export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/default', import.meta.url));
 
 /** Settings of one worker process. */
 export interface WorkerConfig {
   /** Redis holding the BullMQ queues and token streams (`REDIS_URL`, `redis://` or `rediss://`). */
   redisUrl: string;
-  /** Model directory, Hugging Face layout (compiled on first use) or compiled (`ATTUNE_MODEL_DIR`). */
+  /**
+   * Model directory, Hugging Face layout (compiled on first use) or compiled (`ATTUNE_MODEL_DIR`).
+   * @default the committed default model, gpu-worker/models/default
+   */
   modelDir: string;
   /** Base URL of the edge, where completion reports are posted (`EDGE_URL`). @default http://127.0.0.1:8787 */
   edgeUrl: string;
@@ -133,7 +142,7 @@ function keyring(env: Env, name: string): string {
  */
 export function parseWorkerConfig(env: Env = process.env): WorkerConfig {
   const redisUrl = url(env, 'REDIS_URL', ['redis', 'rediss']);
-  const modelDir = required(env, 'ATTUNE_MODEL_DIR');
+  const modelDir = value(env, 'ATTUNE_MODEL_DIR') ?? (existsSync(join(DEFAULT_MODEL_DIR, 'config.json')) ? DEFAULT_MODEL_DIR : required(env, 'ATTUNE_MODEL_DIR'));
   const edgeUrl = url(env, 'EDGE_URL', ['http', 'https'], WORKER_CONFIG_DEFAULTS.edgeUrl).replace(/\/+$/, '');
   const internalApiSecret = required(env, 'INTERNAL_API_SECRET');
   if (internalApiSecret.length < MIN_INTERNAL_SECRET_LENGTH) {
