@@ -12,14 +12,17 @@ import { requireAuth } from './auth/middleware';
 import type { AppEnv, EdgeEnv } from './env';
 import { handleError } from './http/api-error';
 import { registerAdminRoutes } from './routes/admin';
+import { registerAdminMetricsRoutes } from './routes/admin-metrics';
 import { registerAdminPrivacyRoutes } from './routes/admin-privacy';
 import { registerChatRoutes } from './routes/chat-completions';
 import { registerFeedbackRoutes } from './routes/feedback';
 import { registerGenerateRoutes } from './routes/generate';
 import { registerHealthRoutes } from './routes/health';
+import { registerInsightRoutes } from './routes/insights';
 import { registerInternalRoutes } from './routes/internal';
 import { registerJobRoutes } from './routes/jobs';
 import { registerMeRoutes } from './routes/me';
+import { registerMemoryRoutes } from './routes/memories';
 import { registerProfileRoutes } from './routes/profile';
 
 const authConfigs = new WeakMap<object, AuthConfig>();
@@ -60,8 +63,11 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerFeedbackRoutes(app);
   registerChatRoutes(app);
   registerMeRoutes(app);
-  registerAdminRoutes(app);
+  registerInsightRoutes(app);
+  registerMemoryRoutes(app);
+  registerAdminRoutes(app); // installs the admin-scope guard for every /v1/admin route below
   registerAdminPrivacyRoutes(app);
+  registerAdminMetricsRoutes(app);
   registerInternalRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });

@@ -4,7 +4,7 @@
  * Fields Attune does not implement are rejected by name rather than silently ignored.
  */
 import { z } from 'zod';
-import { promptText, samplingFields } from './generate';
+import { promptText, samplingFields, useMemoriesField } from './generate';
 
 export const chatMessageSchema = z.strictObject({
   role: z.enum(['system', 'user', 'assistant']),
@@ -22,6 +22,7 @@ export const chatCompletionRequestSchema = z
     stop: z.union([z.string().min(1).max(64), z.array(z.string().min(1).max(64)).max(4)]).optional(),
     n: z.literal(1).optional().describe('only 1 is supported'),
     user: z.string().max(256).optional().describe('ignored: the user is the token subject'),
+    use_memories: useMemoriesField,
   })
   .refine((r) => r.messages.some((m) => m.role === 'user'), { message: 'must contain at least one user message', path: ['messages'] })
   .describe('ChatCompletionRequest');

@@ -25,11 +25,15 @@ export const samplingFields = {
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('same seed, same text').optional(),
 };
 
+/** `use_memories` of generate and chat requests. */
+export const useMemoriesField = z.boolean().describe('add the user\'s most relevant memories (GET /v1/memories) to the prompt; default true').optional();
+
 export const generateRequestSchema = z
   .strictObject({
     prompt: promptText().describe('the user prompt'),
-    domain: z.enum(DOMAINS).optional(),
+    domain: z.enum(DOMAINS).describe('the request\'s domain; when absent the edge classifies the prompt').optional(),
     ...samplingFields,
+    use_memories: useMemoriesField,
     webhook_url: z.url().max(2048).describe('https URL that receives the signed result').optional(),
   })
   .describe('GenerateRequest');

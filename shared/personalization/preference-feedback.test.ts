@@ -15,8 +15,8 @@ describe('ratingReward', () => {
 });
 
 describe('feedbackEvidence', () => {
-  it('turns a rating and thumbs into one piece of evidence', () => {
-    expect(feedbackEvidence({ kind: 'rating', attributes: { style: 'formal' }, rating: 4 })).toEqual([{ attributes: { style: 'formal' }, reward: 0.5 }]);
+  it('turns a rating (weight 3) and thumbs into one piece of evidence', () => {
+    expect(feedbackEvidence({ kind: 'rating', attributes: { style: 'formal' }, rating: 4 })).toEqual([{ attributes: { style: 'formal' }, reward: 0.5, weight: 3 }]);
     expect(feedbackEvidence({ kind: 'thumbs', attributes: { tone: 'friendly' }, up: false })).toEqual([{ attributes: { tone: 'friendly' }, reward: -1 }]);
   });
 
@@ -40,16 +40,30 @@ describe('feedbackEvidence', () => {
 describe('observeFeedback', () => {
   it('applies a choice as one update (hand-computed)', () => {
     const s = observeFeedback(createPreferenceState(), { kind: 'choice', chosen: { style: 'casual' }, rejected: { style: 'formal' } });
-    // casual +1; formal −1 gives 1/3 to each of casual, technical, creative.
-    expect(s.alpha.style.casual).toBeCloseTo(1 + 1 + 1 / 3, 12);
+    // casual +1; formal −1 gives 0.3·1/3 = 0.1 to each of casual, technical, creative.
+    expect(s.alpha.style.casual).toBeCloseTo(1 + 1 + 0.1, 12);
     expect(s.alpha.style.formal).toBe(1);
-    expect(s.alpha.style.technical).toBeCloseTo(4 / 3, 12);
+    expect(s.alpha.style.technical).toBeCloseTo(1.1, 12);
+    expect(s.alpha.style.creative).toBeCloseTo(1.1, 12);
     expect(s.updates).toBe(1);
   });
 
-  it('applies an edit: concise +1, detailed −0.5 split over the two other lengths', () => {
+  it('applies an edit: concise +1, detailed −0.5 split (times 0.3) over the two other lengths', () => {
     const s = observeFeedback(createPreferenceState(), { kind: 'edit', original: { length: 'detailed' }, edited: { length: 'concise' } });
-    expect(s.alpha.length).toEqual({ concise: 2.25, balanced: 1.25, detailed: 1 });
+    // 0.3·0.5/2 = 0.075 to concise and balanced.
+    expect(s.alpha.length).toEqual({ concise: 2.075, balanced: 1.075, detailed: 1 });
+  });
+
+  it('applies ratings with weight 3: a 5 adds 3, a 1 spreads 0.3·3/3 and keeps 0.3 of what was learned (hand-computed)', () => {
+    let s = observeFeedback(createPreferenceState(), { kind: 'rating', attributes: { style: 'formal' }, rating: 5 });
+    expect(s.alpha.style).toEqual({ casual: 1, formal: 4, technical: 1, creative: 1 });
+    s = observeFeedback(s, { kind: 'rating', attributes: { style: 'formal' }, rating: 1 });
+    // Forget formal to 1 + 0.9·3 = 3.7; 0.3 to each other value; formal keeps 1 − 0.7 = 0.3 of its 2.7.
+    expect(s.alpha.style.formal).toBeCloseTo(1 + 0.3 * 2.7, 12); // 1.81
+    expect(s.alpha.style.casual).toBeCloseTo(1.3, 12);
+    expect(s.alpha.style.technical).toBeCloseTo(1.3, 12);
+    expect(s.alpha.style.creative).toBeCloseTo(1.3, 12);
+    expect(s.updates).toBe(2);
   });
 
   it('leaves the state alone when a choice contrasts nothing', () => {

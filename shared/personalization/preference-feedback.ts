@@ -1,7 +1,7 @@
 /**
  * @module shared/personalization/preference-feedback
  * Maps the kinds of feedback Attune collects to evidence for the preference model:
- * - rating 1–5            → reward (rating − 3) / 2 for the rated response's attributes
+ * - rating 1–5            → reward (rating − 3) / 2, weight 3, for the rated response's attributes
  * - thumbs up / down      → reward +1 / −1
  * - choice between two    → chosen response's attributes +1, rejected response's −1
  * - edit of a response    → edited text's attributes +1, original's −0.5
@@ -18,6 +18,13 @@ export type PreferenceFeedback =
 
 /** Reward for the original side of an edit: the user kept part of it, so it was only partly wrong. */
 const EDIT_ORIGINAL_REWARD = -0.5;
+
+/**
+ * Pseudo-counts one rating adds (times its reward): a rating is strong evidence about the response
+ * the user saw. Chosen with DEFAULT_FORGETTING, NEGATIVE_DISCOUNT and NEGATIVE_SPREAD by simulating
+ * rating-only users (docs/personalization.md); `npm run sim` measures the result on the real stack.
+ */
+export const RATING_EVIDENCE_WEIGHT = 3;
 
 /**
  * Reward in [−1, 1] for a 1–5 rating: (rating − 3) / 2.
@@ -54,7 +61,7 @@ function contrast(a: PreferenceAttributes, b: PreferenceAttributes): [Preference
 export function feedbackEvidence(feedback: PreferenceFeedback): PreferenceEvidence[] {
   switch (feedback.kind) {
     case 'rating':
-      return [{ attributes: feedback.attributes, reward: ratingReward(feedback.rating) }];
+      return [{ attributes: feedback.attributes, reward: ratingReward(feedback.rating), weight: RATING_EVIDENCE_WEIGHT }];
     case 'thumbs':
       return [{ attributes: feedback.attributes, reward: feedback.up ? 1 : -1 }];
     case 'choice': {

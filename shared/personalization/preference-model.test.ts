@@ -40,7 +40,7 @@ describe('createPreferenceState', () => {
     expect(state.alpha.complexity).toEqual({ plain: 1, moderate: 1, expert: 0.5 });
     expect(state.prior).toEqual(state.alpha);
     expect(Object.keys(state.alpha.domain)).toHaveLength(6);
-    expect(state).toMatchObject({ version: 1, forgetting: 0.97, driftUpdatesLeft: 0, updates: 0 });
+    expect(state).toMatchObject({ version: 1, forgetting: 0.9, driftUpdatesLeft: 0, updates: 0 });
     expect(preferenceStateSchema.parse(state)).toEqual(state);
   });
 
@@ -56,24 +56,33 @@ describe('observe', () => {
     let s = createPreferenceState();
     s = observe(s, { style: 'casual' }, 1);
     expect(s.alpha.style).toEqual({ casual: 2, formal: 1, technical: 1, creative: 1 });
-    // Forget (1 + 0.97·1), then add 0.5·2.
+    // Forget (1 + 0.9·1), then add 0.5·2.
     s = observe(s, { style: 'casual' }, 0.5, 2);
-    expect(s.alpha.style.casual).toBeCloseTo(2.97, 12);
-    // Forget casual to 1 + 0.97·1.97 = 2.9109; −0.6 on formal adds 0.6/3 = 0.2 to each other value.
+    expect(s.alpha.style.casual).toBeCloseTo(2.9, 12);
+    // Forget casual to 1 + 0.9·1.9 = 2.71; −0.6 on formal adds 0.3·0.6/3 = 0.06 to each other value,
+    // and formal, with no learned evidence, stays at its prior.
     s = observe(s, { style: 'formal' }, -0.6);
-    expect(s.alpha.style.casual).toBeCloseTo(3.1109, 12);
+    expect(s.alpha.style.casual).toBeCloseTo(2.77, 12);
     expect(s.alpha.style.formal).toBe(1);
-    expect(s.alpha.style.technical).toBeCloseTo(1.2, 12);
-    expect(s.alpha.style.creative).toBeCloseTo(1.2, 12);
-    expect(posteriorMean(s, 'style').casual).toBeCloseTo(3.1109 / 6.5109, 12);
+    expect(s.alpha.style.technical).toBeCloseTo(1.06, 12);
+    expect(s.alpha.style.creative).toBeCloseTo(1.06, 12);
+    expect(posteriorMean(s, 'style').casual).toBeCloseTo(2.77 / 5.89, 12);
+    // −0.5 on casual: forget (casual 1 + 0.9·1.77 = 2.593, technical and creative 1 + 0.9·0.06 = 1.054),
+    // spread 0.3·0.5/3 = 0.05 to the others, then casual keeps 1 − 0.7·0.5 = 0.65 of its 1.593.
+    s = observe(s, { style: 'casual' }, -0.5);
+    expect(s.alpha.style.casual).toBeCloseTo(1 + 0.65 * 1.593, 12); // 2.03545
+    expect(s.alpha.style.formal).toBeCloseTo(1.05, 12);
+    expect(s.alpha.style.technical).toBeCloseTo(1.104, 12);
+    expect(s.alpha.style.creative).toBeCloseTo(1.104, 12);
     expect(s.alpha.tone).toEqual(createPreferenceState().alpha.tone); // untouched attribute
-    expect(s.updates).toBe(3);
+    expect(s.updates).toBe(4);
   });
 
   it('updates several attributes at once, each with its own k', () => {
     const s = observe(createPreferenceState(), { tone: 'friendly', complexity: 'expert' }, -1);
-    expect(s.alpha.tone).toEqual({ neutral: 1.25, friendly: 1, professional: 1.25, enthusiastic: 1.25, empathetic: 1.25 });
-    expect(s.alpha.complexity).toEqual({ plain: 1.5, moderate: 1.5, expert: 1 });
+    // −1 spreads 0.3/(k − 1) to the other values: 0.075 for tone (k = 5), 0.15 for complexity (k = 3).
+    expect(s.alpha.tone).toEqual({ neutral: 1.075, friendly: 1, professional: 1.075, enthusiastic: 1.075, empathetic: 1.075 });
+    expect(s.alpha.complexity).toEqual({ plain: 1.15, moderate: 1.15, expert: 1 });
   });
 
   it('rejects bad input with a RangeError naming it', () => {
@@ -89,25 +98,31 @@ describe('observe', () => {
 });
 
 describe('forgetting', () => {
-  it('pulls evidence back toward the prior by λ = 0.97 per update of the attribute', () => {
+  it('pulls evidence back toward the prior by λ = 0.9 per update of the attribute', () => {
     let s = observe(createPreferenceState({ prior: { style: { casual: 3 } } }), { style: 'casual' }, 1, 10); // casual = 13
     s = repeat(s, 5, (x) => observe(x, { style: 'formal' }, 0)); // reward 0: forgetting only
-    expect(s.alpha.style.casual).toBeCloseTo(3 + 10 * 0.97 ** 5, 12);
+    expect(s.alpha.style.casual).toBeCloseTo(3 + 10 * 0.9 ** 5, 12); // 8.9049
     s = repeat(s, 5, (x) => observe(x, { tone: 'neutral' }, 0)); // other attributes do not fade style
-    expect(s.alpha.style.casual).toBeCloseTo(3 + 10 * 0.97 ** 5, 12);
+    expect(s.alpha.style.casual).toBeCloseTo(3 + 10 * 0.9 ** 5, 12);
   });
 
-  it('forgets at λ = 0.85 for the 10 updates after markDrift, then at 0.97 again', () => {
-    let s = markDrift(observe(createPreferenceState(), { length: 'detailed' }, 1, 10));
+  it('cuts learned evidence to 0.1 on markDrift, forgets at λ = 0.85 for the next 10 updates, then at 0.9 again', () => {
+    const learned = observe(observe(createPreferenceState({ prior: { style: { formal: 2 } } }), { length: 'detailed' }, 1, 10), { style: 'formal' }, 1, 5);
+    let s = markDrift(learned);
     expect(isDrifting(s)).toBe(true);
+    // Every attribute is cut, touched by the next update or not: alpha ← prior + 0.1·(alpha − prior).
+    expect(s.alpha.length.detailed).toBeCloseTo(1 + 0.1 * 10, 12);
+    expect(s.alpha.style.formal).toBeCloseTo(2 + 0.1 * 5, 12);
+    expect(s.alpha.style.casual).toBe(1);
+    expect(s.prior).toEqual(learned.prior);
     s = repeat(s, 10, (x) => observe(x, { length: 'concise' }, 0));
     expect(isDrifting(s)).toBe(false);
-    expect(s.alpha.length.detailed).toBeCloseTo(1 + 10 * 0.85 ** 10, 12);
+    expect(s.alpha.length.detailed).toBeCloseTo(1 + 1 * 0.85 ** 10, 12);
     s = observe(s, { length: 'concise' }, 0);
-    expect(s.alpha.length.detailed).toBeCloseTo(1 + 10 * 0.85 ** 10 * 0.97, 12);
+    expect(s.alpha.length.detailed).toBeCloseTo(1 + 1 * 0.85 ** 10 * 0.9, 12);
   });
 
-  it('follows a switch of preference: after 40 thumbs-up for casual, formal leads after 18 updates, or 10 in drift mode', () => {
+  it('follows a switch of preference: after 40 thumbs-up for casual, formal leads after 7 updates, or 1 in drift mode', () => {
     const before = repeat(createPreferenceState(), 40, (x) => observe(x, { style: 'casual' }, 1));
     const updatesUntilFormalLeads = (start: PreferenceState) => {
       let s = start;
@@ -117,9 +132,11 @@ describe('forgetting', () => {
       }
       return Infinity;
     };
-    // Closed form: casual keeps S·λ^k of its S = (1 − 0.97^40)/0.03 ≈ 23.4, formal gains (1 − λ^k)/(1 − λ).
-    expect(updatesUntilFormalLeads(before)).toBe(18);
-    expect(updatesUntilFormalLeads(markDrift(before))).toBe(10);
+    // Closed form: casual keeps S·λ^k of its S = (1 − 0.9^40)/0.1 ≈ 9.85, formal gains (1 − λ^k)/(1 − λ);
+    // formal leads once 0.9^k < 10/(10 + S) ≈ 0.504, i.e. k > 6.5.
+    expect(updatesUntilFormalLeads(before)).toBe(7);
+    // markDrift cuts casual to 0.1·S ≈ 0.985; one update at λ = 0.85 leaves 0.837 against formal's 1.
+    expect(updatesUntilFormalLeads(markDrift(before))).toBe(1);
   });
 });
 
@@ -127,16 +144,18 @@ describe('readers', () => {
   it('reports confidence 0 for no evidence and by the documented formula otherwise', () => {
     expect(confidence(createPreferenceState({ prior: { style: { casual: 50 } } }), 'style')).toBe(0);
     const liked = repeat(createPreferenceState(), 10, (x) => observe(x, { style: 'casual' }, 1));
-    const n = (1 - 0.97 ** 10) / 0.03; // 8.7527
+    const n = (1 - 0.9 ** 10) / 0.1; // 6.5132
     expect(confidence(liked, 'style')).toBeCloseTo(n / (n + 4), 12); // one-sided: entropy 0
-    expect(confidence(liked, 'style')).toBeCloseTo(0.6863, 4);
+    expect(confidence(liked, 'style')).toBeCloseTo(0.6195, 4);
     const saturated = repeat(createPreferenceState(), 400, (x) => observe(x, { style: 'casual' }, 1));
-    expect(confidence(saturated, 'style')).toBeCloseTo(33.333 / 37.333, 3);
+    expect(confidence(saturated, 'style')).toBeCloseTo(10 / 14, 12); // ceiling: n = 1/(1 − 0.9) = 10
     // Evidence split evenly between two of four values: entropy ln 2 / ln 4 = ½ halves it.
     const split = repeat(createPreferenceState({ forgetting: 1 }), 5, (x) => observe(observe(x, { style: 'casual' }, 1), { style: 'formal' }, 1));
     expect(confidence(split, 'style')).toBeCloseTo((10 / 14) * 0.5, 12);
-    // Only dislikes: the evidence is spread over the other three values.
+    // Only dislikes: 0.3 of the evidence, spread evenly over the other three values (entropy ln 3 / ln 4).
     const disliked = repeat(createPreferenceState(), 10, (x) => observe(x, { style: 'casual' }, -1));
+    const m = 0.3 * n; // 1.9540
+    expect(confidence(disliked, 'style')).toBeCloseTo((m / (m + 4)) * (1 - Math.log(3) / Math.log(4)), 12); // 0.0681
     expect(confidence(disliked, 'style')).toBeLessThan(0.2);
   });
 
@@ -168,17 +187,24 @@ describe('readers', () => {
   });
 
   it('questions a settled favourite more often in drift mode', () => {
-    const settled = repeat(createPreferenceState(), 30, (x) => observe(x, { style: 'formal' }, 1)); // formal ≈ 20.6, others 1
+    const settled = repeat(createPreferenceState(), 30, (x) => observe(x, { style: 'formal' }, 1)); // formal 1 + e, e = 10·(1 − 0.9^30) ≈ 9.58; others 1
+    const e = 10 * (1 - 0.9 ** 30);
     const rate = (s: PreferenceState) => {
       const rng = mulberry32(3);
       let formal = 0;
       for (let i = 0; i < 2_000; i++) if (thompsonSample(s, 'style', rng).value === 'formal') formal++;
       return formal / 2_000;
     };
-    expect(rate(settled)).toBeGreaterThan(0.999);
-    const drifting = rate(markDrift(settled)); // formal ≈ 1 + 0.2·19.6 = 4.9: picked ~92 % (measured 0.9165)
-    expect(drifting).toBeGreaterThan(0.85);
-    expect(drifting).toBeLessThan(0.95);
+    // θ's argmax is the largest of independent Gamma(alpha_v) draws; against three Gamma(1) = Exp(1) draws a
+    // value with alpha a wins with probability E[(1 − e^(−X))³], X ~ Gamma(a): 1 − 3·2^(−a) + 3·3^(−a) − 4^(−a).
+    const pBest = (a: number) => 1 - 3 * 2 ** -a + 3 * 3 ** -a - 4 ** -a;
+    expect(pBest(1 + e)).toBeCloseTo(0.9981, 4);
+    expect(rate(settled)).toBeGreaterThan(0.995); // measured 0.999
+    // Drift mode: markDrift keeps 0.1·e and the draw sees 2/3 of that, so formal ≈ 1 + 0.64: picked ~43 %.
+    expect(pBest(1 + (2 / 3) * 0.1 * e)).toBeCloseTo(0.4291, 4);
+    const drifting = rate(markDrift(settled)); // measured 0.4245
+    expect(Math.abs(drifting - pBest(1 + (2 / 3) * 0.1 * e))).toBeLessThan(0.035); // 3 standard errors of 2,000 draws
+    expect(drifting).toBeGreaterThan(0.25); // still the favourite: each other value is picked ~19 %
   });
 });
 

@@ -5,13 +5,14 @@
  * alpha per value, starting from a prior (a population prior, or 1 everywhere).
  *
  * - Evidence (`observe`): a positive reward r adds r·w to the alpha of the observed value; a negative
- *   reward adds |r|·w/(k − 1) to each of the k − 1 other values ("not that one").
+ *   reward adds 0.3·|r|·w/(k − 1) to each of the k − 1 other values ("not that one") and keeps
+ *   1 − 0.7·|r| of the observed value's learned evidence (alpha − prior).
  * - Forgetting: before an update, each attribute the update touches is pulled toward the prior,
  *   alpha ← prior + λ·(alpha − prior), so old evidence fades geometrically and the evidence mass of
- *   one value settles at most at 1/(1 − λ) (≈ 33 units for λ = 0.97).
- * - Drift mode (`markDrift`, e.g. on a Page-Hinkley alarm): the next 10 updates use λ = 0.85,
- *   Thompson draws use a flattened posterior (evidence × 0.2) and the template chooser explores
- *   every attribute.
+ *   one value settles at most at w/(1 − λ) (10 units per unit of weight for λ = 0.9).
+ * - Drift mode (`markDrift`, e.g. on a Page-Hinkley alarm): learned evidence is cut to 0.1 of its
+ *   weight, the next 10 updates use λ = 0.85, Thompson draws use a flattened posterior
+ *   (evidence × 2/3) and the template chooser explores every attribute.
  *
  * State is a plain JSON object validated by `preferenceStateSchema`; every function is pure.
  * Feedback kinds (ratings, thumbs, choices, edits) map to evidence in `preference-feedback.ts`.
@@ -43,15 +44,16 @@ export type PreferenceCounts = { [A in PreferenceAttribute]: Record<AttributeVal
 /** A population prior: pseudo-counts per value; values left out get 1. */
 export type PopulationPrior = { [A in PreferenceAttribute]?: Partial<Record<AttributeValue<A>, number>> };
 
-/** Default λ: evidence keeps 97 % of its weight per update of its attribute (half-life ≈ 23 updates). */
-export const DEFAULT_FORGETTING = 0.97;
+/** Default λ: evidence keeps 90 % of its weight per update of its attribute (half-life ≈ 6.6 updates). */
+export const DEFAULT_FORGETTING = 0.9;
 /** λ while in drift mode (half-life ≈ 4 updates). */
 export const DRIFT_FORGETTING = 0.85;
 /** How many updates drift mode lasts. */
 export const DRIFT_UPDATES = 10;
 /**
  * Share of the evidence Thompson draws see in drift mode: the ratio of the evidence ceilings
- * 1/(1 − λ) at λ = 0.97 and 0.85, i.e. the posterior as drift-mode forgetting will soon leave it.
+ * 1/(1 − λ) at λ = 0.9 and 0.85 (10 and 6.67), i.e. 2/3: the posterior as drift-mode forgetting will
+ * soon leave it.
  */
 export const DRIFT_EVIDENCE_SCALE = (1 - DEFAULT_FORGETTING) / (1 - DRIFT_FORGETTING);
 
@@ -169,7 +171,12 @@ export function observeEvidence(state: PreferenceState, evidence: readonly Prefe
       if (observed === undefined || reward === 0) continue;
       const values = valuesOf(attribute);
       if (reward > 0) alpha[attribute][observed] += reward * weight;
-      else for (const other of values) if (other !== observed) alpha[attribute][other] += (-reward * weight) / (values.length - 1);
+      else {
+        for (const other of values) if (other !== observed) alpha[attribute][other] += (NEGATIVE_SPREAD * -reward * weight) / (values.length - 1);
+        // Evidence against the observed value also discounts what was learned for it.
+        const keep = Math.max(0, 1 - NEGATIVE_DISCOUNT * -reward);
+        alpha[attribute][observed] = prior[attribute][observed] + keep * Math.max(0, alpha[attribute][observed] - prior[attribute][observed]);
+      }
     }
   }
   return { ...state, alpha: alpha as PreferenceCounts, driftUpdatesLeft: Math.max(0, state.driftUpdatesLeft - 1), updates: state.updates + 1 };
@@ -185,10 +192,31 @@ export function observe(state: PreferenceState, attributes: PreferenceAttributes
   return observeEvidence(state, [{ attributes, reward, weight }]);
 }
 
-/** Enters drift mode: stronger forgetting (λ = 0.85) and exploration for the next `updates` updates. */
+/**
+ * Share of a negative reward spread over the other values (a bad rating of "formal" is weak
+ * evidence for each alternative). Below 1 because the alternatives were not what was rated.
+ */
+export const NEGATIVE_SPREAD = 0.3;
+/**
+ * Share of an observed value's learned evidence removed per unit of negative reward (a 1-rating
+ * keeps 30% of it): without it a long-held favourite outlives many bad ratings, since negative evidence
+ * otherwise only adds to the other values.
+ */
+export const NEGATIVE_DISCOUNT = 0.7;
+/** Share of learned evidence (alpha − prior) kept, for every attribute, when drift is detected. */
+export const DRIFT_EVIDENCE_KEPT = 0.1;
+
+/** Enters drift mode: learned evidence cut to DRIFT_EVIDENCE_KEPT, stronger forgetting (λ = 0.85) and exploration for the next `updates` updates. */
 export function markDrift(state: PreferenceState, updates = DRIFT_UPDATES): PreferenceState {
   if (!Number.isInteger(updates) || updates < 0) throw new RangeError(`updates must be an integer ≥ 0, got ${updates}`);
-  return { ...state, driftUpdatesLeft: updates };
+  // What was learned before the change is kept at DRIFT_EVIDENCE_KEPT of its weight: the old favourite
+  // stays a candidate, but a few ratings of the new one can overturn it.
+  const alpha = copyCounts(state.alpha);
+  const prior = state.prior as LooseCounts;
+  for (const attribute of PREFERENCE_ATTRIBUTES) {
+    for (const value of valuesOf(attribute)) alpha[attribute][value] = prior[attribute][value] + DRIFT_EVIDENCE_KEPT * Math.max(0, alpha[attribute][value] - prior[attribute][value]);
+  }
+  return { ...state, alpha: alpha as PreferenceCounts, driftUpdatesLeft: updates };
 }
 
 /** Whether the state is in drift mode. */
@@ -219,8 +247,9 @@ export function mostLikely<A extends PreferenceAttribute>(state: PreferenceState
  * q = (alpha − prior) / n its split across values; H is the Shannon entropy. The first factor says
  * how much evidence there is (½ at n = k), the second how one-sided it is (1 when all evidence
  * favours one value, 0 when it is spread evenly). The prior counts as no evidence, so a fresh
- * state has confidence 0 whatever the population prior. With λ = 0.97 and style (k = 4),
- * 10 consistent thumbs-up give n = 8.75 and confidence 0.69; the ceiling is 0.89 (n = 33.3).
+ * state has confidence 0 whatever the population prior. With λ = 0.9 and style (k = 4),
+ * 10 consistent thumbs-up give n = 6.51 and confidence 0.62; the ceiling is 0.71 (n = 10).
+ * Ratings weigh 3: 10 consistent 5-ratings give n = 19.5 and confidence 0.83, ceiling 0.88 (n = 30).
  */
 export function confidence(state: PreferenceState, attribute: PreferenceAttribute): number {
   assertAttribute(attribute);

@@ -2,7 +2,9 @@
  * @module shared/personalization/prompt-builder
  * Turns explicit preferences into a system message placed before the user's own messages.
  * User text is never spliced into the system message; it stays in its own user turn.
- * (The learned preference engine replaces the fixed templates here in a later stage.)
+ * The edge's submit path now renders system messages with `template-library.ts` (explicit and
+ * learned preferences), whose sentences equal these; this module stays the reference wording the
+ * default model is trained on (gpu-worker pretraining data) and the `ChatTurn` type.
  */
 import type { Domain, Profile } from '../api/profile';
 

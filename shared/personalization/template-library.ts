@@ -69,7 +69,8 @@ export interface TemplateSelection {
 export type TemplateChoice = Required<Omit<TemplateSelection, 'locale'>> & Pick<TemplateSelection, 'locale'>;
 export type ChosenAttribute = 'style' | 'tone' | 'length' | 'complexity';
 /** Why a value was chosen: stated in the profile, the model's best guess, or a Thompson draw. */
-export type ChoiceSource = 'explicit' | 'exploit' | 'explore';
+/** Where a value came from; `off`: not stated and not learned (see `learnedAttributes`), left out of the template. */
+export type ChoiceSource = 'explicit' | 'exploit' | 'explore' | 'off';
 
 /** Profile complexity score that renders as each level (inverse of `complexityLevel`). */
 export const COMPLEXITY_SCORE: Record<ComplexityLevel, number> = { plain: 0, moderate: 0.5, expert: 1 };
@@ -117,6 +118,14 @@ export interface ChooseTemplateOptions {
   explicit?: Profile | null;
   /** The request's domain (sets the assistant's role). */
   domain: Domain;
+  /**
+   * Attributes the engine states from what it learned when the profile does not; the others are
+   * left out unless the profile states them. The served model should have been trained on the
+   * sentences of every learned attribute: the default model knows the style and length sentences,
+   * and a template with tone and complexity sentences lowers its style following from 99% to 65%.
+   * @default every attribute
+   */
+  learnedAttributes?: readonly ChosenAttribute[];
   /** Below this confidence an attribute is explored. @default 0.6 */
   confidenceThreshold?: number;
 }
@@ -152,6 +161,8 @@ export function chooseTemplate(state: PreferenceState, opts: ChooseTemplateOptio
     if (stated !== undefined) {
       values[attribute] = stated;
       sources[attribute] = 'explicit';
+    } else if (opts.learnedAttributes && !opts.learnedAttributes.includes(attribute)) {
+      sources[attribute] = 'off';
     } else if (drifting || confidence(state, attribute) < threshold) {
       values[attribute] = thompsonSample(state, attribute, opts.rng).value;
       sources[attribute] = 'explore';
@@ -169,7 +180,7 @@ export function chooseTemplate(state: PreferenceState, opts: ChooseTemplateOptio
  * The attributes of a response generated with `choice`, for feeding its feedback back to the model.
  *
  * @example
- * state = observe(state, choiceAttributes(choice), ratingReward(4));
+ * state = observeFeedback(state, { kind: 'rating', attributes: choiceAttributes(choice), rating: 4 });
  */
 export function choiceAttributes(choice: TemplateChoice): PreferenceAttributes {
   return { style: choice.style, tone: choice.tone, length: choice.length, complexity: choice.complexity, domain: choice.domain };

@@ -71,6 +71,8 @@ describe('chat completions', () => {
   });
 
   it('streams server-sent events that parse, carry the same text, and end with [DONE]', async () => {
+    // A stated style fixes the template (otherwise each request may draw another style to explore).
+    await stack.call('/v1/profile', { method: 'PUT', user: 'erin', json: { style: 'formal' } });
     const plain = (await (await stack.call('/v1/chat/completions', { method: 'POST', user: 'erin', json: request })).json()) as Record<string, any>;
     const res = await stack.call('/v1/chat/completions', { method: 'POST', user: 'erin', json: { ...request, stream: true } });
     expect(res.status).toBe(200);
@@ -152,6 +154,8 @@ describe('personal data through the real worker', () => {
 describe('learning from feedback', () => {
   it('trains the user’s own adapter from a preferred response and serves it on the next request, until erasure', async () => {
     const ask = { prompt: 'Suggest a name for a bakery.', max_tokens: 12, temperature: 0, seed: 3 };
+    // Stated styles fix both users' templates, so only the adapter can change the answer.
+    for (const user of ['lena', 'otto']) await stack.call('/v1/profile', { method: 'PUT', user, json: { style: 'casual' } });
     const first = (await (await stack.call('/v1/generate', { method: 'POST', user: 'lena', json: ask })).json()) as { job_id: string };
     const before = await pollJob(stack, first.job_id, 'lena');
     expect(before.status, JSON.stringify(before)).toBe('completed');

@@ -1,8 +1,12 @@
 /**
  * @module edge/routes/feedback
  * `POST /v1/feedback`: a rating (and optionally a preferred response or comment) on one of the
- * caller's jobs, stored in their UserState object; good ratings and preferred responses become
- * training examples for the user's adapter (queue-training.ts).
+ * caller's jobs, stored in their UserState object. In the same call the object learns from the
+ * rating in real time: the preference posteriors credit the template attributes the job was
+ * generated with (reward (rating − 3)/2), and the satisfaction stream's Page-Hinkley detector may
+ * flag a drift (personalization-store.ts), so the caller's next request already reflects it.
+ * Good ratings and preferred responses also become training examples for the user's adapter
+ * (queue-training.ts).
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { feedbackRequestSchema } from '../../../shared/api/generate';

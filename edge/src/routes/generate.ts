@@ -1,7 +1,7 @@
 /**
  * @module edge/routes/generate
- * `POST /v1/generate`: personalizes the prompt from the profile, registers the webhook (whose URL
- * stays at the edge), and queues the job. 202 only after Redis stored the job.
+ * `POST /v1/generate`: personalizes the prompt (profile, learned preferences, memories: see
+ * submit-job.ts), registers the webhook (whose URL stays at the edge), and queues the job. 202 only after Redis stored the job.
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { generateAcceptedSchema, generateRequestSchema } from '../../../shared/api/generate';
@@ -31,7 +31,7 @@ export function registerGenerateRoutes(app: OpenAPIHono<AppEnv>): void {
       await submitJob(c, {
         jobId, kind: 'generate', messages: [{ role: 'user', content: body.prompt }], domain: body.domain,
         params: { max_new_tokens: body.max_tokens ?? 256, temperature: body.temperature ?? 0.7, top_p: body.top_p ?? 1, ...(body.seed !== undefined ? { seed: body.seed } : {}), stop: [] },
-        stream: false, webhook: !!body.webhook_url,
+        stream: false, webhook: !!body.webhook_url, useMemories: body.use_memories,
       });
       return c.json({ job_id: jobId, status_url: `/v1/jobs/${jobId}` }, 202);
     },

@@ -15,7 +15,14 @@ export const USER_STATE_DDL = [
   `CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL, detail TEXT NOT NULL, created_at TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS training_examples (seq INTEGER PRIMARY KEY AUTOINCREMENT, sealed TEXT NOT NULL, created_at TEXT NOT NULL)`,
+  // Personalization engine: one sealed JSON value per name ('personalization', 'memories'), and the
+  // template attributes each job was generated with (so feedback can credit them).
+  `CREATE TABLE IF NOT EXISTS personal_state (name TEXT PRIMARY KEY, sealed TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS job_choices (job_id TEXT PRIMARY KEY, sealed TEXT NOT NULL, created_at TEXT NOT NULL)`,
 ];
+
+/** Tables emptied by erasure (the ledger is handled on its own: recent rows stay). */
+export const ERASED_TABLES = ['profile', 'feedback', 'vaults', 'jobs', 'audit', 'training_examples', 'personal_state', 'job_choices'] as const;
 
 /**
  * Objects written by the first development version kept profile and feedback in clear (columns
@@ -34,4 +41,5 @@ export const RETAINED_TABLES = [
   { table: 'vaults', column: 'created_at' },
   { table: 'jobs', column: 'created_at' },
   { table: 'training_examples', column: 'created_at' },
+  { table: 'job_choices', column: 'created_at' },
 ] as const;

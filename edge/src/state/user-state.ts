@@ -1,18 +1,26 @@
 /**
  * @module edge/state/user-state
  * `UserState`: one Durable Object per user (named by the user's storage key), SQLite-backed,
- * the authoritative store of the user's profile, feedback, PII vaults of live jobs, job index
- * and privacy ledger. Personal data is sealed with the user's own data key (envelope
- * encryption); `erase` destroys that key first (crypto-shredding), then the data.
+ * the authoritative store of the user's profile, feedback, PII vaults of live jobs, job index,
+ * privacy ledger, and the personalization engine's state and memories (personalization-store.ts).
+ * Personal data is sealed with the user's own data key (envelope encryption); `erase` destroys
+ * that key first (crypto-shredding), then the data.
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Profile, StoredProfile } from '../../../shared/api/profile';
 import { createDataKey, openJson, sealJson, unwrapDataKey } from '../../../shared/privacy/crypto/envelope';
 import { loadKeyring, type Keyring } from '../../../shared/privacy/crypto/keyring';
 import type { BudgetPolicy, LedgerCharge } from '../../../shared/privacy/ledger/budget-ledger';
+import type { DriftDirection } from '../../../shared/personalization/page-hinkley';
+import type { PersonalizationState } from '../../../shared/personalization/personalization-state';
 import type { EdgeEnv } from '../env';
+import { runMemoryOperation, type MemoryOperation, type MemoryOperationResult } from './memory-records';
+import {
+  beginInteraction, createSerializer, exportPersonalization, learnFromJobRating, loadMemories, loadPersonalization, storedStateBytes,
+  type InteractionInput, type InteractionOutcome, type KeySource,
+} from './personalization-store';
 import { applyCharge, budgetStatus, refundCharge, resetPeriod, type ChargeOutcome } from './privacy-ledger-store';
-import { dropLegacyTables, RETAINED_TABLES, USER_STATE_DDL } from './user-schema';
+import { dropLegacyTables, ERASED_TABLES, RETAINED_TABLES, USER_STATE_DDL } from './user-schema';
 
 type AesKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 
@@ -43,6 +51,8 @@ export interface ErasureResult {
 export class UserState extends DurableObject<EdgeEnv> {
   private keyring: Keyring | null = null;
   private dataKey: AesKey | null = null;
+  /** Personalization and memory updates, one at a time. */
+  private readonly serialized = createSerializer();
 
   constructor(ctx: DurableObjectState, env: EdgeEnv) {
     super(ctx, env);
@@ -86,6 +96,8 @@ export class UserState extends DurableObject<EdgeEnv> {
     }
     return this.dataKey;
   }
+
+  protected keySource = (owner: string): KeySource => () => this.key(owner);
 
   /** A write re-activates an erased user with a fresh data key. */
   protected reactivate(): void {
@@ -140,12 +152,37 @@ export class UserState extends DurableObject<EdgeEnv> {
     return row ? openJson<Record<string, string>>(await this.key(owner), row.sealed, `${owner}:vault:${jobId}`) : {};
   }
 
-  /** Records feedback on one of the user's jobs; returns how many the user has given. */
-  async addFeedback(owner: string, entry: Omit<FeedbackRecord, 'created_at'>): Promise<{ count: number }> {
+  /** Records feedback on a job and learns from its rating at once, so the next request reflects it; returns the count. */
+  async addFeedback(owner: string, entry: Omit<FeedbackRecord, 'created_at'>): Promise<{ count: number; drift: DriftDirection | null }> {
     this.bind(owner);
     const sealed = await sealJson(await this.key(owner), entry, `${owner}:feedback`);
     this.sql().exec('INSERT INTO feedback (job_id, sealed, created_at) VALUES (?, ?, ?)', entry.job_id, sealed, new Date().toISOString());
-    return { count: this.sql().exec<{ n: number }>('SELECT COUNT(*) AS n FROM feedback').one().n };
+    const count = this.sql().exec<{ n: number }>('SELECT COUNT(*) AS n FROM feedback').one().n;
+    const profile = await this.getProfile(owner);
+    const { drift } = await this.serialized(() => learnFromJobRating(this.sql(), this.keySource(owner), owner, profile, entry.job_id, entry.rating, Date.now()));
+    return { count, drift };
+  }
+
+  /** The submit path's one call: records job and vault, then personalization-store's `beginInteraction`. */
+  async beginInteraction(owner: string, input: InteractionInput & { vault: Record<string, string> | null }): Promise<InteractionOutcome & { registered: boolean }> {
+    const { registered } = await this.recordJob(owner, input.jobId, input.vault);
+    const profile = await this.getProfile(owner);
+    const outcome = await this.serialized(() => beginInteraction(this.sql(), this.keySource(owner), owner, profile, input, Date.now()));
+    return { ...outcome, registered };
+  }
+
+  /** Lists, adds (text already sanitized), removes or clears the user's memories. */
+  async memories(owner: string, operation: MemoryOperation): Promise<MemoryOperationResult> {
+    this.bind(owner);
+    if (operation.op === 'add') this.reactivate();
+    return this.serialized(() => runMemoryOperation(this.sql(), this.keySource(owner), owner, operation, Date.now()));
+  }
+
+  /** The engine's state, the number of memories and the period's budget, for `GET /v1/me/insights`. */
+  async insights(owner: string, policy: BudgetPolicy): Promise<{ state: PersonalizationState; memories: number; budget: ChargeOutcome }> {
+    this.bind(owner);
+    const key = this.keySource(owner);
+    return { state: await loadPersonalization(this.sql(), key, owner), memories: (await loadMemories(this.sql(), key, owner)).items.length, budget: budgetStatus(this.sql(), policy) };
   }
 
   /**
@@ -207,19 +244,20 @@ export class UserState extends DurableObject<EdgeEnv> {
       privacy_ledger: this.sql().exec('SELECT period, kind, mechanism, params, pure_epsilon, epsilon_after, created_at FROM ledger ORDER BY seq').toArray()
         .map((r) => ({ ...r, params: JSON.parse(String(r.params)) })),
       audit: this.sql().exec('SELECT event, detail, created_at FROM audit ORDER BY seq').toArray().map((r) => ({ ...r, detail: JSON.parse(String(r.detail)) })),
+      ...(await exportPersonalization(this.sql(), this.keySource(owner), owner)),
     };
   }
 
-  /**
-   * Crypto-shredding: destroys the wrapped data key first (so any copy of a ciphertext is
-   * useless), then every row, and leaves a tombstone so reads answer 404.
-   */
   /** The user's job ids (for clearing Redis before the state itself is erased). */
   listJobIds(owner: string): string[] {
     this.bind(owner);
     return this.sql().exec<{ job_id: string }>('SELECT job_id FROM jobs').toArray().map((r) => r.job_id);
   }
 
+  /**
+   * Crypto-shredding: destroys the wrapped data key first (so any copy of a ciphertext is
+   * useless), then every row, and leaves a tombstone so reads answer 404.
+   */
   async erase(owner: string): Promise<ErasureResult> {
     this.bind(owner);
     const jobIds = this.sql().exec<{ job_id: string }>('SELECT job_id FROM jobs').toArray().map((r) => r.job_id);
@@ -227,7 +265,7 @@ export class UserState extends DurableObject<EdgeEnv> {
     this.sql().exec('DELETE FROM data_key');
     this.sql().exec(`DELETE FROM meta WHERE k = 'registered'`);
     this.dataKey = null;
-    for (const table of ['profile', 'feedback', 'vaults', 'jobs', 'audit', 'training_examples']) counts[table] = this.sql().exec(`DELETE FROM ${table}`).rowsWritten;
+    for (const table of ERASED_TABLES) counts[table] = this.sql().exec(`DELETE FROM ${table}`).rowsWritten;
     // Privacy-ledger rows hold numbers only (mechanism, ε); recent ones stay, or erasing would reset the budget.
     counts.ledger = this.sql().exec('DELETE FROM ledger WHERE created_at < ?', new Date(Date.now() - LEDGER_KEEP_AFTER_ERASURE_MS).toISOString()).rowsWritten;
     const erasedAt = new Date().toISOString();
@@ -236,11 +274,11 @@ export class UserState extends DurableObject<EdgeEnv> {
   }
 
   /** Raw stored state for tests (only when USER_STATE_TEST_HOOKS is "true"): proves data is sealed and keys are gone. */
-  inspectForTest(owner: string): { sealedProfile: string | null; dataKeys: number } {
+  inspectForTest(owner: string): { sealedProfile: string | null; dataKeys: number; storedBytes: Record<string, number> } {
     if ((this.env as unknown as Record<string, string>).USER_STATE_TEST_HOOKS !== 'true') throw new Error('test hooks are disabled');
     this.bind(owner);
     const profile = this.sql().exec<{ sealed: string }>('SELECT sealed FROM profile').toArray()[0];
-    return { sealedProfile: profile?.sealed ?? null, dataKeys: this.sql().exec<{ n: number }>('SELECT COUNT(*) AS n FROM data_key').one().n };
+    return { sealedProfile: profile?.sealed ?? null, dataKeys: this.sql().exec<{ n: number }>('SELECT COUNT(*) AS n FROM data_key').one().n, storedBytes: storedStateBytes(this.sql()) };
   }
 
   /** Removes rows older than `retentionDays`; returns how many per table. */
