@@ -63,9 +63,31 @@ export const TEST_SECRETS = {
   ENCRYPTION_KEY: 'e2e1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8',
 };
 
+/** Options of {@link startEdge}. */
+export interface EdgeOptions {
+  redisUrl: string;
+  jwks: { keys: JWK[] };
+  vars?: Record<string, string>;
+}
+
 /** Starts the edge; returns its base URL and the Miniflare instance (dispose() when done). */
-export async function startEdge(script: string, o: { redisUrl: string; jwks: { keys: JWK[] }; vars?: Record<string, string> }): Promise<{ url: string; mf: Miniflare }> {
-  const mf = new Miniflare({
+export async function startEdge(script: string, o: EdgeOptions): Promise<{ url: string; mf: Miniflare }> {
+  const mf = new Miniflare(edgeOptions(script, o, 0));
+  const url = (await mf.ready).toString().replace(/\/$/, '');
+  return { url, mf };
+}
+
+/**
+ * Restarts workerd under `mf` on the same port (a fresh isolate; Durable Object and KV data are
+ * kept, since Miniflare keeps "in-memory" storage in a temporary directory across reloads).
+ */
+export async function restartEdge(mf: Miniflare, script: string, o: EdgeOptions, url: string): Promise<void> {
+  await mf.setOptions(edgeOptions(script, o, Number(new URL(url).port)));
+  await mf.ready;
+}
+
+function edgeOptions(script: string, o: EdgeOptions, port: number): ConstructorParameters<typeof Miniflare>[0] {
+  return {
     scriptPath: script,
     modules: true,
     compatibilityDate: '2026-04-01',
@@ -81,8 +103,6 @@ export async function startEdge(script: string, o: { redisUrl: string; jwks: { k
       REDIS_URL: o.redisUrl, JWKS_INLINE: JSON.stringify(o.jwks), USER_STATE_TEST_HOOKS: 'true', ...TEST_SECRETS, ...o.vars,
     },
     host: '127.0.0.1',
-    port: 0,
-  });
-  const url = (await mf.ready).toString().replace(/\/$/, '');
-  return { url, mf };
+    port,
+  };
 }

@@ -12,12 +12,12 @@ import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENERATE_QUEUE, QUEUE_PREFIX, redisKeys, type GenerateJob } from '../../shared/jobs/generate-job';
+import { QUEUE_PREFIX } from '../../shared/jobs/generate-job';
 import { pureCharge } from '../../shared/privacy/ledger/charge-builders';
 import { TRAIN_ADAPTER_QUEUE } from '../../shared/jobs/train-adapter-job';
 import { privatePhases, privateTrainingEpsilon } from '../../shared/jobs/train-adapter-plan';
-import { signInternalRequest } from '../../shared/crypto/hmac';
-import { buildEdgeBundle, createTestIssuer, startEdge, TEST_SECRETS, type TestIssuer } from './edge-harness';
+import { buildEdgeBundle, createTestIssuer, startEdge, type TestIssuer } from './edge-harness';
+import { startEchoWorker } from './echo-worker';
 import { waitFor } from './stack-harness';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/5';
@@ -42,24 +42,11 @@ beforeAll(async () => {
   const [script, iss] = await Promise.all([buildEdgeBundle(), createTestIssuer()]);
   issuer = iss;
   ({ url, mf } = await startEdge(script, { redisUrl: REDIS_URL, jwks: issuer.jwks }));
-  echo = new Worker<GenerateJob>(
-    GENERATE_QUEUE,
-    async (job) => {
-      const text = `You said: ${job.data.messages.at(-1)!.content} Also write to someone.else@othermail.example.com`;
-      if (job.data.stream) {
-        for (let i = 0; i < text.length; i += 3) await redis.xadd(redisKeys.tokenStream(job.data.job_id), '*', 'type', 'token', 'text', text.slice(i, i + 3));
-        await redis.xadd(redisKeys.tokenStream(job.data.job_id), '*', 'type', 'done', 'finish_reason', 'eos', 'usage', JSON.stringify({ prompt_tokens: 1, completion_tokens: 1 }), 'model', 'echo');
-      }
-      const result = { text, finish_reason: 'eos' as const, usage: { prompt_tokens: 1, completion_tokens: 1 }, model: 'echo', timings: { queued_ms: 0, first_token_ms: 0, total_ms: 0 } };
-      // Report completion to the edge as a worker does (signed with the shared secret).
-      const body = JSON.stringify({ job_id: job.data.job_id, owner: job.data.owner, tenant: job.data.tenant, status: 'completed', result });
-      setTimeout(async () => {
-        await fetch(`${url}/internal/jobs/${job.data.job_id}/complete`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-attune-signature': await signInternalRequest(TEST_SECRETS.INTERNAL_API_SECRET, body) }, body });
-      }, 50);
-      return result;
-    },
-    { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: QUEUE_PREFIX },
-  );
+  // Report completion 50 ms after the job returns, as a worker does once BullMQ has stored the result.
+  echo = startEchoWorker({
+    redisUrl: REDIS_URL, edgeUrl: url, chunk: 3, reportDelayMs: 50, concurrency: 1,
+    answer: (job) => `You said: ${job.messages.at(-1)!.content} Also write to someone.else@othermail.example.com`,
+  });
 }, 180_000);
 
 afterAll(async () => {

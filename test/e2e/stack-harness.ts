@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import type { Miniflare } from 'miniflare';
 import { initRandomModel } from '../../gpu-worker/src/model/init-random';
-import { buildEdgeBundle, createTestIssuer, startEdge, TEST_SECRETS, type TestIssuer } from './edge-harness';
+import { buildEdgeBundle, createTestIssuer, restartEdge, startEdge, TEST_SECRETS, type TestIssuer } from './edge-harness';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -29,6 +29,8 @@ export interface Stack {
   workerLog: string[];
   /** Calls the edge with a token for `user` (tenant acme unless given). */
   call(path: string, init?: RequestInit & { user?: string; tenant?: string; scope?: string; json?: unknown }): Promise<Response>;
+  /** Restarts the edge's workerd on the same URL, keeping Durable Object and KV data. */
+  restartEdge(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,7 +79,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const webhookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks/attune`;
 
   const [script, issuer] = await Promise.all([buildEdgeBundle(), createTestIssuer()]);
-  const edge: { url: string; mf: Miniflare } = await startEdge(script, { redisUrl, jwks: issuer.jwks, vars: o.edgeVars ?? { TRAIN_AFTER_EXAMPLES: '2' } });
+  const edgeOptions = { redisUrl, jwks: issuer.jwks, vars: o.edgeVars ?? { TRAIN_AFTER_EXAMPLES: '2' } };
+  const edge: { url: string; mf: Miniflare } = await startEdge(script, edgeOptions);
 
   const workerLog: string[] = [];
   const worker: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'gpu-worker/src/worker/main.ts')], {
@@ -107,6 +110,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
 
   return {
     url: edge.url, issuer, redisUrl, webhookUrl, webhooks, workerLog, call,
+    restartEdge: () => restartEdge(edge.mf, script, edgeOptions, edge.url),
     async stop() {
       worker.kill('SIGTERM');
       await new Promise((r) => (worker.exitCode === null ? worker.once('exit', r) : r(null)));

@@ -8,7 +8,7 @@
  * interaction, recovery after the change, ε spent per user, and writes docs/sim.md + docs/sim.svg.
  *
  * Options: --users N (default 200) --controls N (40) --interactions N (40) --change-at N (30)
- *          --max-tokens N (48) --seed N (1) --no-write (print only)
+ *          --max-tokens N (48) --seed N (1) --concurrency N (32 users in flight) --no-write (print only)
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -16,7 +16,7 @@ import { loadDefaultJudge } from '../../gpu-worker/src/training/judge/default-ju
 import { judge } from '../../gpu-worker/src/training/judge/style-judge';
 import { heldOutPrompts } from '../../gpu-worker/src/training/pretrain/style-eval';
 import { DEFAULT_MODEL_DIR } from '../../gpu-worker/src/worker/config';
-import { startStack, waitFor, type Stack } from '../e2e/stack-harness';
+import { startStack, type Stack } from '../e2e/stack-harness';
 import { makeUsers, rate, wantedStyle, type SimUser } from './sim-users';
 import { ratesByIndex, recoveredAt, renderSvg } from './sim-report';
 
@@ -32,25 +32,95 @@ const INTERACTIONS = arg('interactions', 40);
 const CHANGE_AT = arg('change-at', 30);
 const MAX_TOKENS = arg('max-tokens', 48);
 const SEED = arg('seed', 1);
+const CONCURRENCY = arg('concurrency', 32);
 const WRITE = !process.argv.includes('--no-write');
 const root = resolve(import.meta.dirname, '../..');
 
 interface Outcome { user: string; control: boolean; index: number; wanted: string; judged: string; match: boolean; personalized: boolean; latencyMs: number }
 
+let retried503 = 0;
+let transportRetries = 0;
+
+/** Calls the edge, retrying a 503 after its Retry-After (as API clients are told to). */
+async function callWithRetry(stack: Stack, path: string, init: Parameters<Stack['call']>[1]): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    let res: Response;
+    try {
+      res = await stack.call(path, init);
+    } catch (error) {
+      // The local workerd occasionally resets a connection under this load: count it and retry.
+      if (attempt >= 20) throw error;
+      transportRetries++;
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    if (res.status !== 503 || attempt >= 20) return res;
+    retried503++;
+    await res.body?.cancel();
+    await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+  }
+}
+
+/** Runs `task` for every item with at most `limit` in flight. */
+async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await task(items[next++]);
+  }));
+}
+
+/**
+ * One question through the OpenAI-compatible route (one request per answer; polling GET /v1/jobs
+ * would multiply the edge's Redis connections). The chat completion id carries the job id:
+ * `chatcmpl-<hex>` answers job `job_<hex>`, which feedback names.
+ */
 async function ask(stack: Stack, user: SimUser, prompt: string, seed: number): Promise<{ jobId: string; text: string; personalized: boolean }> {
-  const res = await stack.call('/v1/generate', { method: 'POST', user: user.id, json: { prompt, max_tokens: MAX_TOKENS, temperature: 0.7, seed } });
-  if (res.status !== 202) throw new Error(`generate answered ${res.status}: ${await res.text()}`);
-  const { job_id: jobId } = (await res.json()) as { job_id: string };
-  const done = await waitFor(async () => {
-    const body = (await (await stack.call(`/v1/jobs/${jobId}`, { user: user.id })).json()) as { status: string; result?: { text: string }; personalized?: boolean; error?: unknown };
-    if (body.status === 'failed') throw new Error(`job ${jobId} failed: ${JSON.stringify(body.error)}`);
-    return body.status === 'completed' ? body : null;
-  }, 300_000, `job ${jobId}`);
-  return { jobId, text: done.result!.text, personalized: done.personalized ?? false };
+  const res = await callWithRetry(stack, '/v1/chat/completions', { method: 'POST', user: user.id, json: { messages: [{ role: 'user', content: prompt }], max_tokens: MAX_TOKENS, temperature: 0.7, seed } });
+  if (res.status !== 200) throw new Error(`chat completions answered ${res.status}: ${await res.text()}`);
+  const body = (await res.json()) as { id: string; personalized: boolean; choices: Array<{ message: { content: string } }> };
+  return { jobId: `job_${body.id.slice('chatcmpl-'.length)}`, text: body.choices[0].message.content, personalized: body.personalized };
+}
+
+/**
+ * Restarts the local edge between interactions every RESTART_EVERY of them: local workerd's memory
+ * grows with each Redis-using request (docs/architecture.md, known issue) and would run out of heap
+ * before the run ends. Durable Object data survives the restart, so users' state is unaffected.
+ */
+const RESTART_EVERY = 1500;
+let inFlight = 0;
+let sinceRestart = 0;
+let restarts = 0;
+let restarting: Promise<void> | null = null;
+
+async function enterInteraction(stack: Stack): Promise<void> {
+  while (restarting) await restarting;
+  if (sinceRestart >= RESTART_EVERY) {
+    restarting = (async () => {
+      while (inFlight > 0) await new Promise((r) => setTimeout(r, 50));
+      await stack.restartEdge();
+      restarts++;
+      sinceRestart = 0;
+    })().finally(() => { restarting = null; });
+    await restarting;
+    return enterInteraction(stack);
+  }
+  inFlight++;
+  sinceRestart++;
 }
 
 async function simulateUser(stack: Stack, user: SimUser, prompts: string[], outcomes: Outcome[], judgeModel: Awaited<ReturnType<typeof loadDefaultJudge>>['model']): Promise<void> {
   for (let n = 1; n <= INTERACTIONS; n++) {
+    await enterInteraction(stack);
+    try {
+      await interact(stack, user, n, prompts, outcomes, judgeModel);
+    } finally {
+      inFlight--;
+    }
+  }
+}
+
+async function interact(stack: Stack, user: SimUser, n: number, prompts: string[], outcomes: Outcome[], judgeModel: Awaited<ReturnType<typeof loadDefaultJudge>>['model']): Promise<void> {
+  {
     const prompt = prompts[Math.floor(user.rng.next() * prompts.length)];
     const started = Date.now();
     const answer = await ask(stack, user, prompt, Math.floor(user.rng.next() * 1e9));
@@ -58,7 +128,7 @@ async function simulateUser(stack: Stack, user: SimUser, prompts: string[], outc
     const wanted = wantedStyle(user, n, CHANGE_AT);
     outcomes.push({ user: user.id, control: user.control, index: n, wanted, judged, match: judged === wanted, personalized: answer.personalized, latencyMs: Date.now() - started });
     if (!user.control) {
-      const res = await stack.call('/v1/feedback', { method: 'POST', user: user.id, json: { job_id: answer.jobId, rating: rate(user, judged, wanted) } });
+      const res = await callWithRetry(stack, '/v1/feedback', { method: 'POST', user: user.id, json: { job_id: answer.jobId, rating: rate(user, judged, wanted) } });
       if (res.status !== 202) throw new Error(`feedback answered ${res.status}: ${await res.text()}`);
     }
   }
@@ -81,7 +151,8 @@ async function main(): Promise<void> {
   const users = makeUsers(USERS, CONTROLS, SEED);
   const ticker = setInterval(() => process.stdout.write(`  ${outcomes.length} / ${users.length * INTERACTIONS} interactions, ${Math.round((Date.now() - started) / 1000)} s\n`), 30_000);
   try {
-    await Promise.all(users.map((u) => simulateUser(stack, u, prompts, outcomes, judgeModel)));
+    // Users in flight at once: the worker batches up to 64 rows; more only queue.
+    await pool(users, CONCURRENCY, (u) => simulateUser(stack, u, prompts, outcomes, judgeModel));
     const spent: number[] = [];
     for (const u of users.filter((x) => !x.control)) {
       const budget = (await (await stack.call('/v1/me/privacy', { user: u.id })).json()) as { epsilon_spent: number };
@@ -96,12 +167,12 @@ async function main(): Promise<void> {
       `Measured ${new Date().toISOString().slice(0, 10)} on this machine (2 CPU cores), ${Math.round((Date.now() - started) / 1000)} s in all.`,
       '',
       `- ${USERS} rating users (hidden style spread evenly over casual/formal/technical/creative; each changes to another style at interaction ${CHANGE_AT}) and ${CONTROLS} control users who never rate; no profile is ever set.`,
-      `- Requests: \`POST /v1/generate\` with a held-out question (no style instruction), max_tokens ${MAX_TOKENS}, temperature 0.7; answers judged by the style judge; ratings 4–5 for the liked style, 1–2 otherwise.`,
+      `- Requests: \`POST /v1/chat/completions\` (not streamed) with a held-out question (no style instruction), max_tokens ${MAX_TOKENS}, temperature 0.7; answers judged by the style judge; ratings 4–5 for the liked style, 1–2 otherwise.`,
       `- Style match at interaction 10: **${pct(personalizedRates[10])}** (target ≥ 85%); control group ${pct(controlRates[10])}.`,
       `- Mean over interactions 10–${CHANGE_AT - 1}: ${pct(mean(personalizedRates.slice(10, CHANGE_AT)))}; control ${pct(mean(controlRates.slice(1)))} over all interactions.`,
       `- After the change at ${CHANGE_AT}: rate at ${CHANGE_AT} ${pct(personalizedRates[CHANGE_AT])}; back to ≥ 85% (3-interaction mean) from interaction ${recovered ?? 'never (within the run)'}${recovered ? ` (${recovered - CHANGE_AT} interactions after the change)` : ''}; at ${Math.min(INTERACTIONS, CHANGE_AT + 10)}: ${pct(personalizedRates[Math.min(INTERACTIONS, CHANGE_AT + 10)])}.`,
       `- ε spent per user (GET /v1/me/privacy): max ${Math.max(...spent).toFixed(4)}, mean ${mean(spent).toFixed(4)} (cap 1.0).`,
-      `- Request latency (submit → completed, polled every 100 ms): p50 ${latencies[Math.floor(latencies.length / 2)]} ms, p90 ${latencies[Math.floor(latencies.length * 0.9)]} ms.`,
+      `- ${CONCURRENCY} users in flight at a time; request latency (chat completion round trip): p50 ${latencies[Math.floor(latencies.length / 2)]} ms, p90 ${latencies[Math.floor(latencies.length * 0.9)]} ms; ${retried503} requests answered 503 and were retried after Retry-After, ${transportRetries} were retried after a reset connection; the local edge was restarted ${restarts} times (every ${RESTART_EVERY} interactions, Durable Object data kept; see docs/architecture.md, known issue).`,
       '',
       '| interaction | rating users: style match | control users |',
       '|---:|---:|---:|',
