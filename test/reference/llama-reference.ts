@@ -6,7 +6,7 @@
  * mask, SwiGLU MLP, tied or untied LM head) plus optional per-row PEFT-style LoRA deltas.
  * Deliberately shares no code with the compiler or the ONNX helpers.
  */
-import { applyRope, canonicalTarget, checkLength, f32, LINEAR_NAMES, matVec, referenceInvFreq, resolveHeadDim, rmsNorm, silu, toF32 } from './llama-reference-ops';
+import { applyRope, canonicalTarget, checkLength, f32, matVec, referenceInvFreq, resolveHeadDim, rmsNorm, silu, toF32 } from './llama-reference-ops';
 
 export { referenceInvFreq };
 

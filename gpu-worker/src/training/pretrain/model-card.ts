@@ -18,7 +18,7 @@ function curveTable(report: TrainingReport, rows = 16): string {
 
 /** Markdown of the model card. */
 export function renderModelCard(training: TrainingReport, evaluation: EvaluationReport): string {
-  const [styled, system] = evaluation.styleFollowing;
+  const [styled] = evaluation.styleFollowing;
   const styleRows = evaluation.styleFollowing
     .map((s) => `| ${s.format} | ${s.count} | ${pct(s.styleMatch)} | ${Object.values(s.styleMatchByStyle).map(pct).join(' / ')} | ${pct(s.lengthMatch)} | ${s.meanWords.toFixed(0)} |`)
     .join('\n');

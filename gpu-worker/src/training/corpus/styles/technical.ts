@@ -5,7 +5,7 @@
  */
 import type { SeededRng } from '../../../../../shared/random/seeded-rng';
 import { capitalizeSentences, chance, fill, pick } from '../phrasing';
-import { atomSlots, joinSentences, type PhraseContext, type StyleRealizer } from './style-realizer';
+import { atomSlots, joinSentences, type StyleRealizer } from './style-realizer';
 
 const OPENERS = [
   'Procedure for {subject}, {k} steps.', 'Overview of {subject}, {k} key parameters.', 'Technical summary, {k} items.',

@@ -1,0 +1,102 @@
+/**
+ * @module test/bench/adaptation.bench
+ * `npm run bench:adaptation`: how fast feedback reaches the next request.
+ *
+ * A. The engine's own work per rating, in process: `learnFromRating` (posterior, forgetting,
+ *    Page-Hinkley, user embedding) and `chooseTemplate` + `renderSystemTemplate` for the next
+ *    request — what the UserState object computes inside one call.
+ * B. The edge, end to end in workerd with real Redis: `POST /v1/feedback` (job lookup in Redis,
+ *    sealed feedback and engine state in the Durable Object, posterior and drift update), then the
+ *    next `POST /v1/generate` that uses the updated posterior. Jobs are answered by a BullMQ worker
+ *    in this process that echoes (no model: this measures the edge, not generation).
+ * Target (issue): p99 < 20 ms at the edge for the feedback → posterior path.
+ */
+import Redis from 'ioredis';
+import { createPersonalizationState, learnFromRating } from '../../shared/personalization/personalization-state';
+import { chooseTemplate, choiceAttributes, renderSystemTemplate } from '../../shared/personalization/template-library';
+import { createSeededRng } from '../../shared/random/seeded-rng';
+import { buildEdgeBundle, createTestIssuer, startEdge } from '../e2e/edge-harness';
+import { startEchoWorker } from '../e2e/echo-worker';
+import { waitFor } from '../e2e/stack-harness';
+import { fmt, markdownTable } from './bench-run';
+
+const ROUNDS = 200;
+const REDIS_URL = 'redis://127.0.0.1:6379/10';
+
+const pct = (values: number[], p: number) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)];
+};
+const row = (name: string, values: number[]) => [name, values.length, fmt(pct(values, 50), 2), fmt(pct(values, 90), 2), fmt(pct(values, 99), 2), fmt(Math.max(...values), 2)];
+
+function inProcess(): number[][] {
+  const rng = createSeededRng(1);
+  let state = createPersonalizationState();
+  const learn: number[] = [];
+  const choose: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    let t = performance.now();
+    const { choice } = chooseTemplate(state.preferences, { rng: () => rng.next(), domain: 'writing' });
+    renderSystemTemplate(choice);
+    choose.push(performance.now() - t);
+    t = performance.now();
+    state = learnFromRating(state, { attributes: choiceAttributes(choice), rating: choice.style === 'formal' ? 5 : 1, now: i * 1000, profile: null }).state;
+    learn.push(performance.now() - t);
+  }
+  return [learn.slice(100), choose.slice(100)];
+}
+
+async function atTheEdge(): Promise<{ feedback: number[]; next: number[] }> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  await redis.flushdb();
+  const [script, issuer] = await Promise.all([buildEdgeBundle(), createTestIssuer()]);
+  const { url, mf } = await startEdge(script, { redisUrl: REDIS_URL, jwks: issuer.jwks });
+  const echo = startEchoWorker({ redisUrl: REDIS_URL, edgeUrl: url, answer: () => 'ok' });
+  const token = await issuer.token({ user: 'bench-user' });
+  const call = (path: string, json?: unknown) => fetch(`${url}${path}`, {
+    method: json === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${token}`, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
+  const feedback: number[] = [];
+  const next: number[] = [];
+  try {
+    let jobId = ((await (await call('/v1/generate', { prompt: 'How do I write a cover letter?' })).json()) as { job_id: string }).job_id;
+    for (let i = 0; i < ROUNDS + 10; i++) {
+      await waitFor(async () => ((await (await call(`/v1/jobs/${jobId}`)).json()) as { status: string }).status === 'completed' || null, 30_000, 'the job');
+      let t = performance.now();
+      const fb = await call('/v1/feedback', { job_id: jobId, rating: i % 3 === 0 ? 1 : 5 });
+      if (fb.status !== 202) throw new Error(`feedback answered ${fb.status}`);
+      await fb.body?.cancel();
+      const feedbackMs = performance.now() - t;
+      t = performance.now();
+      const res = await call('/v1/generate', { prompt: 'How do I write a cover letter?' });
+      const nextMs = performance.now() - t;
+      jobId = ((await res.json()) as { job_id: string }).job_id;
+      if (i >= 10) { // the first rounds warm workerd and the connections
+        feedback.push(feedbackMs);
+        next.push(nextMs);
+      }
+    }
+  } finally {
+    await echo.close();
+    await mf.dispose();
+    await redis.flushdb();
+    await redis.quit();
+  }
+  return { feedback, next };
+}
+
+const [learn, choose] = inProcess();
+const edge = await atTheEdge();
+process.stdout.write([
+  `Machine: ${new Date().toISOString().slice(0, 10)}, this machine (2 cores). Milliseconds.`,
+  '',
+  markdownTable(['measure', 'samples', 'p50', 'p90', 'p99', 'max'], [
+    row('learnFromRating (posterior + drift + embedding), in process', learn),
+    row('chooseTemplate + render, in process', choose),
+    row('POST /v1/feedback round trip (workerd + Redis + Durable Object)', edge.feedback),
+    row('next POST /v1/generate round trip (uses the updated posterior)', edge.next),
+  ]),
+  '',
+].join('\n'));
