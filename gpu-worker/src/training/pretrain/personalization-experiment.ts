@@ -26,7 +26,7 @@ export const DEFAULT_PERSONALIZATION: PersonalizationSettings = {
   seed: 7,
   pairs: 32,
   evalPrompts: 100,
-  adapter: { rank: 8, alpha: 16, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj'], steps: 40, batchPairs: 8, lr: 2e-3, dpoBeta: 0.1 },
+  adapter: { rank: 8, alpha: 16, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj'], steps: 80, batchPairs: 8, lr: 2e-3, dpoBeta: 0.1 },
   dp: { epsilon: 1, delta: 1e-6, clipNorm: 1 },
 };
 

@@ -28,8 +28,10 @@ export interface StyleTextPair {
 export function styleTextPairs(seed: number, style: Style, count: number, split: CorpusSplit = 'train'): StyleTextPair[] {
   const others = STYLES.filter((s) => s !== style);
   const rng = createSeededRng(seed).fork(STYLES.indexOf(style) + 1);
-  // Draw 4× as many examples and keep those already in the liked style: prompts of every domain and length.
-  const examples = generateCorpus({ seed: seed + 17, count: count * 4, split }).filter((ex) => ex.style === style).slice(0, count);
+  // Keep the examples already in the liked style (a quarter of the corpus, every domain and length);
+  // the corpus is dealt in blocks of 40 with 10 per style, so 4·count + 40 draws always hold count.
+  const examples = generateCorpus({ seed: seed + 17, count: count * 4 + 40, split }).filter((ex) => ex.style === style).slice(0, count);
+  if (examples.length < count) throw new Error(`only ${examples.length} ${style} examples for ${count} pairs`);
   return examples.map((ex, i) => {
     const topic = TOPICS_BY_DOMAIN[ex.domain].find((t) => t.id === ex.topic)!;
     const rejectedStyle = others[i % others.length];
