@@ -1,18 +1,8 @@
 /** @module shared/personalization/dirichlet.test Moments of the Gamma and Dirichlet samplers against their closed forms. */
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from './mulberry32.test-fixture';
 import { sampleDirichlet, sampleGamma } from './dirichlet';
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('sampleGamma', () => {
   it.each([0.3, 1, 2.5, 10])('has mean and variance close to the shape (%s) over 40,000 draws', (shape) => {

@@ -1,5 +1,6 @@
 /** @module shared/personalization/page-hinkley.test River's Page-Hinkley rule, its false-alarm behaviour and detection delays. */
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from './mulberry32.test-fixture';
 import {
   PAGE_HINKLEY_DEFAULTS,
   PageHinkley,
@@ -10,17 +11,6 @@ import {
   type PageHinkleyOptions,
 } from './page-hinkley';
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(rng: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());

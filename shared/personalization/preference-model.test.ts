@@ -1,5 +1,6 @@
 /** @module shared/personalization/preference-model.test Dirichlet posterior updates, forgetting, drift, sampling and stored state. */
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from './mulberry32.test-fixture';
 import {
   COMPLEXITY_LEVELS,
   compactState,
@@ -16,17 +17,6 @@ import {
   type PreferenceState,
 } from './preference-model';
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function repeat(state: PreferenceState, times: number, step: (s: PreferenceState) => PreferenceState): PreferenceState {
   for (let i = 0; i < times; i++) state = step(state);

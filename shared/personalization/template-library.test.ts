@@ -1,5 +1,6 @@
 /** @module shared/personalization/template-library.test Templates match prompt-builder word for word; choice logic; user text stays in the user turn. */
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from './mulberry32.test-fixture';
 import { DOMAINS, RESPONSE_LENGTHS, STYLES, TONES, type Profile } from '../api/profile';
 import { COMPLEXITY_LEVELS, createPreferenceState, markDrift, observe, type PreferenceState } from './preference-model';
 import { preferenceInstructions, type ChatTurn } from './prompt-builder';
@@ -13,17 +14,6 @@ import {
   renderSystemTemplate,
 } from './template-library';
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const noDraws = () => {
   throw new Error('rng must not be called');
