@@ -58,9 +58,12 @@ function statusOf(state: string): JobStatus {
 export async function readOwnedJob(redis: Redis, jobId: string, ownerKey: string): Promise<OwnedJob | null> {
   const queue = queueOn(redis);
   try {
+    // State first, then the job: BullMQ stores the return value and moves the job to completed in
+    // one script, so a state read as completed guarantees the later read holds the result (the
+    // other order could see "completed" next to a hash read while the job was still active).
+    const state = await queue.getJobState(jobId);
     const job: Job | undefined = await queue.getJob(jobId);
     if (!job || (job.data as GenerateJob | undefined)?.owner !== ownerKey) return null;
-    const state = await job.getState();
     const parsed = generateJobResultSchema.safeParse(job.returnvalue);
     return {
       status: statusOf(state),
