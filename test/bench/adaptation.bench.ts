@@ -18,16 +18,12 @@ import { createSeededRng } from '../../shared/random/seeded-rng';
 import { buildEdgeBundle, createTestIssuer, startEdge } from '../e2e/edge-harness';
 import { startEchoWorker } from '../e2e/echo-worker';
 import { waitFor } from '../e2e/stack-harness';
-import { fmt, markdownTable } from './bench-run';
+import { fmt, markdownTable, percentile } from './bench-run';
 
 const ROUNDS = 200;
 const REDIS_URL = 'redis://127.0.0.1:6379/10';
 
-const pct = (values: number[], p: number) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)];
-};
-const row = (name: string, values: number[]) => [name, values.length, fmt(pct(values, 50), 2), fmt(pct(values, 90), 2), fmt(pct(values, 99), 2), fmt(Math.max(...values), 2)];
+const row = (name: string, values: number[]) => [name, values.length, fmt(percentile(values, 50), 2), fmt(percentile(values, 90), 2), fmt(percentile(values, 99), 2), fmt(Math.max(...values), 2)];
 
 function inProcess(): number[][] {
   const rng = createSeededRng(1);

@@ -150,3 +150,9 @@ export async function waitForQuiet(maxOtherCores = 0.25): Promise<void> {
 export function progress(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
+
+/** Nearest-rank percentile of a non-empty list. */
+export function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)];
+}

@@ -23,7 +23,7 @@ import { loadCheckpoint } from '../../gpu-worker/src/model/checkpoint';
 import { DEFAULT_MODEL_DIR } from '../../gpu-worker/src/worker/config';
 import { LoraTrainer, type PreferencePair } from '../../gpu-worker/src/training/lora-trainer';
 import type { LabelledSequence } from '../../gpu-worker/src/training/training-batch';
-import { CpuMeter, fixedPrompt, fmt, markdownTable, median, progress, waitForQuiet } from './bench-run';
+import { CpuMeter, fixedPrompt, fmt, markdownTable, median, percentile, progress, waitForQuiet } from './bench-run';
 import { measureDpoBreakdown } from './train-breakdown';
 import { benchKeyring, largestRankWithin, rawBytes, sealedBytes } from './train-sizes';
 
@@ -58,12 +58,6 @@ const TARGET_SETS: { name: string; targets: LoraTarget[] }[] = [
   { name: 'q,k,v,o', targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] },
   { name: 'all 7', targets: [...LORA_TARGETS] },
 ];
-
-/** Nearest-rank percentile of a non-empty list. */
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)];
-}
 
 /** Deterministic preference pairs: distinct prompts, chosen and rejected responses of fixed lengths. */
 function preferencePairs(vocab: number): PreferencePair[] {
