@@ -37,7 +37,7 @@ export const chatCompletionSchema = z
     choices: z.array(z.object({
       index: z.number().int(),
       message: z.object({ role: z.literal('assistant'), content: z.string() }),
-      finish_reason: z.enum(['stop', 'length']),
+      finish_reason: z.enum(['stop', 'length', 'content_filter']),
     })),
     usage: z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int(), total_tokens: z.number().int() }),
     personalized: z.boolean(),
@@ -47,6 +47,6 @@ export const chatCompletionSchema = z
 export type ChatCompletion = z.infer<typeof chatCompletionSchema>;
 
 /** OpenAI's finish reasons from the engine's. */
-export function openAiFinishReason(reason: string): 'stop' | 'length' {
-  return reason === 'length' ? 'length' : 'stop';
+export function openAiFinishReason(reason: string): 'stop' | 'length' | 'content_filter' {
+  return reason === 'length' || reason === 'content_filter' ? reason : 'stop';
 }

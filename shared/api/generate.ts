@@ -46,11 +46,13 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export const jobResultSchema = z.object({
   text: z.string(),
-  finish_reason: z.enum(['eos', 'length', 'stop', 'aborted']),
+  finish_reason: z.enum(['eos', 'length', 'stop', 'aborted', 'content_filter']).describe('content_filter: every candidate broke the profile\'s content preferences; text is empty'),
   usage: z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int() }),
   model: z.string(),
   personalized: z.boolean(),
   personalization_skipped: z.string().optional().describe('why the answer is not personalized, e.g. the privacy budget is spent'),
+  candidates: z.number().int().optional().describe('responses generated in best-of mode; the one returned scored best for the user'),
+  experts: z.array(z.string()).optional().describe('expert adapters mixed with the user\'s own adapter for this answer'),
 });
 export type JobResult = z.infer<typeof jobResultSchema>;
 
@@ -75,12 +77,26 @@ export type JobStatusBody = z.infer<typeof jobStatusSchema>;
 
 export const jobIdParamSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a job id') });
 
+/** Feedback fields that say what the user thought; a request carries exactly one. */
+export const FEEDBACK_SIGNALS = ['rating', 'thumbs', 'chosen_over', 'edited_response'] as const;
+
+const jobIdString = () => z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a job id');
+
 export const feedbackRequestSchema = z
   .strictObject({
-    job_id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a job id'),
-    rating: z.number().int().min(1).max(5),
-    preferred_response: promptText().optional(),
+    job_id: jobIdString(),
+    rating: z.number().int().min(1).max(5).describe('1 (bad) to 5 (great)').optional(),
+    thumbs: z.enum(['up', 'down']).describe('a quick verdict on the response').optional(),
+    chosen_over: jobIdString().describe('a choice between two responses: the id of another of your jobs whose response you liked less than this one').optional(),
+    edited_response: promptText().describe('your own edit of this job\'s response; it becomes a training example and its length is learned from').optional(),
+    preferred_response: promptText().describe('a better answer you wrote').optional(),
     comment: promptText(4096).optional(),
+  })
+  .superRefine((body, ctx) => {
+    const given = FEEDBACK_SIGNALS.filter((k) => body[k] !== undefined);
+    if (given.length === 0) ctx.addIssue({ code: 'custom', path: ['rating'], message: `give one of ${FEEDBACK_SIGNALS.join(', ')}` });
+    if (given.length > 1) ctx.addIssue({ code: 'custom', path: [given[1]], message: `give only one of ${FEEDBACK_SIGNALS.join(', ')} (got ${given.join(' and ')})` });
+    if (body.chosen_over !== undefined && body.chosen_over === body.job_id) ctx.addIssue({ code: 'custom', path: ['chosen_over'], message: 'must name another job than job_id' });
   })
   .describe('FeedbackRequest');
 export type FeedbackRequest = z.infer<typeof feedbackRequestSchema>;

@@ -10,6 +10,7 @@ export const RESPONSE_LENGTHS = ['concise', 'balanced', 'detailed'] as const;
 export const DOMAINS = ['writing', 'code', 'tutoring', 'shopping', 'health', 'general'] as const;
 export type Style = (typeof STYLES)[number];
 export type Domain = (typeof DOMAINS)[number];
+export type ResponseLength = (typeof RESPONSE_LENGTHS)[number];
 
 export const profileSchema = z
   .strictObject({

@@ -75,6 +75,8 @@ export const trainAdapterJobSchema = z
         delta: z.number().gt(0).lt(1),
       })
       .optional(),
+    /** Why the run was queued: enough feedback gathered, or a drift alarm asked to refresh the adapter. */
+    reason: z.enum(['feedback', 'drift_refresh']).optional(),
     created_at: z.string(),
   })
   .superRefine((job, ctx) => {

@@ -1,7 +1,7 @@
 /** @module shared/personalization/personalization-state.test Interactions, ratings, drift, adaptation bookkeeping and stored size of a user's engine state. */
 import { describe, expect, it } from 'vitest';
 import {
-  createPersonalizationState, inDriftMode, learnedPreferences, learnFromRating, MAX_DRIFT_EVENTS, noteInteraction, restorePersonalizationState, takeAdaptationTimes,
+  clearAdapterRefresh, createPersonalizationState, inDriftMode, learnedPreferences, learnFromFeedback, learnFromRating, MAX_DRIFT_EVENTS, noteInteraction, restorePersonalizationState, takeAdaptationTimes,
   type PersonalizationState,
 } from './personalization-state';
 import { mostLikely } from './preference-model';
@@ -100,5 +100,35 @@ describe('stored form', () => {
     const bytes = new TextEncoder().encode(JSON.stringify(s)).length;
     console.log(`personalization state after 100 interactions: ${bytes} bytes of JSON`);
     expect(bytes).toBeLessThan(8 * 1024);
+  });
+});
+
+describe('learnFromFeedback', () => {
+  it('learns a choice between two responses without touching the satisfaction stream', () => {
+    let s = createPersonalizationState();
+    for (let i = 0; i < 4; i++) {
+      s = learnFromFeedback(s, { feedback: { kind: 'choice', chosen: { style: 'creative' }, rejected: { style: 'formal' } }, satisfaction: null, now: NOW + i, profile: null }).state;
+    }
+    expect(mostLikely(s.preferences, 'style')).toBe('creative');
+    expect(s.satisfaction).toEqual(createPersonalizationState().satisfaction);
+    expect(s.analytics.feedback).toBe(4);
+  });
+
+  it('feeds thumbs to Page-Hinkley as ±1, and a drift asks for an adapter refresh that clearAdapterRefresh clears', () => {
+    let s = createPersonalizationState();
+    let drift = null;
+    for (let i = 0; i < 20; i++) s = learnFromFeedback(s, { feedback: { kind: 'thumbs', attributes: { style: 'casual' }, up: true }, satisfaction: 1, now: NOW + i, profile: null }).state;
+    for (let i = 0; i < 20 && !drift; i++) ({ state: s, drift } = learnFromFeedback(s, { feedback: null, satisfaction: -1, now: NOW + 100 + i, profile: null }));
+    expect(drift).toBe('down');
+    expect(s.adapterRefreshRequested).toBe(true);
+    expect(clearAdapterRefresh(s).adapterRefreshRequested).toBe(false);
+  });
+
+  it('changes nothing in the posteriors for feedback on a job that was not personalized', () => {
+    const before = createPersonalizationState();
+    const { state, posteriorChanged } = learnFromFeedback(before, { feedback: { kind: 'edit', original: {}, edited: {} }, satisfaction: null, now: NOW, profile: null });
+    expect(posteriorChanged).toBe(false);
+    expect(state.preferences).toEqual(before.preferences);
+    expect(state.pendingFeedback).toEqual([]);
   });
 });

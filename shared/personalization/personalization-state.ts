@@ -8,16 +8,17 @@
  * - A request (`noteInteraction`) counts in the analytics and folds the embedding of the sanitized
  *   prompt into the interaction mean; the user embedding is rebuilt from profile, posterior means
  *   and that mean (`buildUserEmbedding`), stored as int8.
- * - A rating (`learnFromRating`) updates the posteriors with the attributes recorded for the rated
- *   job (reward (rating − 3)/2, weight RATING_EVIDENCE_WEIGHT), and feeds the same value to Page-Hinkley; on an alarm the
- *   posteriors enter drift mode (`markDrift`), a drift event is kept and an adapter refresh is
- *   requested.
+ * - Feedback (`learnFromFeedback`: a rating, thumbs, a choice between two responses, an edit)
+ *   updates the posteriors with the attributes recorded for the jobs it names
+ *   (`preference-feedback.ts`), and ratings and thumbs feed the satisfaction value to
+ *   Page-Hinkley; on an alarm the posteriors enter drift mode (`markDrift`), a drift event is kept
+ *   and an adapter refresh is requested (the edge then queues training on the recent feedback).
  * Pure functions; nothing here reads the clock.
  */
 import type { Profile } from '../api/profile';
 import { createAnalytics, recordFeedback, recordInteraction, type InteractionAnalytics, type InteractionEvent } from './interaction-analytics';
 import { createPageHinkleyState, SATISFACTION_DRIFT_OPTIONS, updatePageHinkley, type DriftDirection, type PageHinkleyState } from './page-hinkley';
-import { observeFeedback, ratingReward } from './preference-feedback';
+import { observeFeedback, ratingReward, type PreferenceFeedback } from './preference-feedback';
 import {
   compactState, confidence, createPreferenceState, isDrifting, markDrift, mostLikely, posteriorMean, PREFERENCE_ATTRIBUTES,
   type PreferenceAttribute, type PreferenceAttributes, type PreferenceState,
@@ -94,13 +95,60 @@ export function noteInteraction(state: PersonalizationState, event: InteractionE
   return refreshUserEmbedding({ ...state, analytics, interactionMean }, event.profile);
 }
 
-/** What one rating did. */
-export interface RatingOutcome {
+/** What one piece of feedback did. */
+export interface FeedbackOutcome {
   state: PersonalizationState;
   /** The direction of a satisfaction change Page-Hinkley flagged, or null. */
   drift: DriftDirection | null;
   /** Whether the posteriors changed (evidence, or drift mode). */
   posteriorChanged: boolean;
+}
+/**
+ * Learns from one piece of feedback: `feedback` is the preference evidence (null when the job was
+ * not personalized, so no attributes are known), `satisfaction` the value in [−1, 1] fed to the
+ * satisfaction stream's Page-Hinkley detector (null for feedback that says which response is
+ * better but not how satisfied the user is: a choice or an edit). On a drift alarm the posteriors
+ * enter drift mode, a drift event is kept and an adapter refresh is requested.
+ *
+ * @example
+ * const { state, drift } = learnFromFeedback(s, { feedback: { kind: 'thumbs', attributes: { style: 'casual' }, up: true }, satisfaction: 1, now: Date.now(), profile: null });
+ */
+export function learnFromFeedback(
+  state: PersonalizationState,
+  input: { feedback: PreferenceFeedback | null; satisfaction: number | null; now: number; profile: Profile | null },
+): FeedbackOutcome {
+  let preferences = state.preferences;
+  let posteriorChanged = false;
+  if (input.feedback && hasEvidence(input.feedback)) {
+    preferences = observeFeedback(preferences, input.feedback);
+    posteriorChanged = true;
+  }
+  let satisfaction = state.satisfaction;
+  let drift: DriftDirection | null = null;
+  let { driftEvents, adapterRefreshRequested } = state;
+  if (input.satisfaction !== null) {
+    const ph = updatePageHinkley(state.satisfaction, input.satisfaction, SATISFACTION_DRIFT_OPTIONS);
+    satisfaction = ph.state;
+    drift = ph.drift;
+  }
+  if (drift) {
+    preferences = markDrift(preferences);
+    posteriorChanged = true;
+    driftEvents = [...driftEvents, { at: input.now, direction: drift }].slice(-MAX_DRIFT_EVENTS);
+    adapterRefreshRequested = true;
+  }
+  const pendingFeedback = posteriorChanged ? [...state.pendingFeedback, input.now].slice(-MAX_PENDING_FEEDBACK) : state.pendingFeedback;
+  const next: PersonalizationState = {
+    ...state, preferences: compactState(preferences), satisfaction, analytics: recordFeedback(state.analytics),
+    driftEvents, adapterRefreshRequested, pendingFeedback,
+  };
+  return { state: posteriorChanged ? refreshUserEmbedding(next, input.profile) : next, drift, posteriorChanged };
+}
+
+/** Whether the feedback names any attribute (a job that was not personalized has none). */
+function hasEvidence(feedback: PreferenceFeedback): boolean {
+  const sides = feedback.kind === 'choice' ? [feedback.chosen, feedback.rejected] : feedback.kind === 'edit' ? [feedback.original, feedback.edited] : [feedback.attributes];
+  return sides.some((a) => Object.keys(a).length > 0);
 }
 
 /**
@@ -113,28 +161,15 @@ export interface RatingOutcome {
 export function learnFromRating(
   state: PersonalizationState,
   input: { attributes: PreferenceAttributes | null; rating: number; now: number; profile: Profile | null },
-): RatingOutcome {
-  const reward = ratingReward(input.rating);
-  let preferences = state.preferences;
-  let posteriorChanged = false;
-  if (input.attributes && Object.keys(input.attributes).length) {
-    preferences = observeFeedback(preferences, { kind: 'rating', attributes: input.attributes, rating: input.rating });
-    posteriorChanged = true;
-  }
-  const ph = updatePageHinkley(state.satisfaction, reward, SATISFACTION_DRIFT_OPTIONS);
-  let { driftEvents, adapterRefreshRequested } = state;
-  if (ph.drift) {
-    preferences = markDrift(preferences);
-    posteriorChanged = true;
-    driftEvents = [...driftEvents, { at: input.now, direction: ph.drift }].slice(-MAX_DRIFT_EVENTS);
-    adapterRefreshRequested = true;
-  }
-  const pendingFeedback = posteriorChanged ? [...state.pendingFeedback, input.now].slice(-MAX_PENDING_FEEDBACK) : state.pendingFeedback;
-  const next: PersonalizationState = {
-    ...state, preferences: compactState(preferences), satisfaction: ph.state, analytics: recordFeedback(state.analytics),
-    driftEvents, adapterRefreshRequested, pendingFeedback,
-  };
-  return { state: posteriorChanged ? refreshUserEmbedding(next, input.profile) : next, drift: ph.drift, posteriorChanged };
+): FeedbackOutcome {
+  const satisfaction = ratingReward(input.rating);
+  const feedback: PreferenceFeedback | null = input.attributes ? { kind: 'rating', attributes: input.attributes, rating: input.rating } : null;
+  return learnFromFeedback(state, { feedback, satisfaction, now: input.now, profile: input.profile });
+}
+
+/** The user's adapter refresh was queued: clears the request a drift alarm set. */
+export function clearAdapterRefresh(state: PersonalizationState): PersonalizationState {
+  return state.adapterRefreshRequested ? { ...state, adapterRefreshRequested: false } : state;
 }
 
 /**

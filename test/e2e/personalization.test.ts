@@ -17,6 +17,7 @@ import { adminMetricsSchema } from '../../shared/api/admin-metrics';
 import { insightsSchema, type Insights } from '../../shared/api/insights';
 import { userStorageKey } from '../../shared/crypto/hmac';
 import { GENERATE_QUEUE, QUEUE_PREFIX, type GenerateJob } from '../../shared/jobs/generate-job';
+import { TRAIN_ADAPTER_QUEUE } from '../../shared/jobs/train-adapter-job';
 import { localHour } from '../../shared/personalization/interaction-analytics';
 import { buildEdgeBundle, createTestIssuer, startEdge, TEST_SECRETS, type TestIssuer } from './edge-harness';
 import { startEchoWorker } from './echo-worker';
@@ -30,6 +31,7 @@ let issuer: TestIssuer;
 let redis: Redis;
 let queue: Queue;
 let echo: Worker;
+let trainQueue: Queue;
 
 beforeAll(async () => {
   redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
@@ -38,12 +40,14 @@ beforeAll(async () => {
   issuer = iss;
   ({ url, mf } = await startEdge(script, { redisUrl: REDIS_URL, jwks: issuer.jwks }));
   queue = new Queue(GENERATE_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
+  trainQueue = new Queue(TRAIN_ADAPTER_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
   echo = startEchoWorker({ redisUrl: REDIS_URL, edgeUrl: url, answer: (job) => `You said: ${job.messages.at(-1)!.content}` });
 }, 180_000);
 
 afterAll(async () => {
   await echo?.close();
   await queue?.close();
+  await trainQueue?.close();
   await mf?.dispose();
   await redis?.quit();
 });
@@ -120,6 +124,79 @@ describe('learning from ratings alone', () => {
     expect(state.drift_events[0].direction).toBe('down');
     expect(state.adapter_refresh_requested).toBe(true);
     expect(state.drift_mode).toBe(true);
+    // The refresh trains on feedback given after the drift: it is queued once two new examples wait.
+    const owner = await ownerKey(user);
+    const refreshes = async () => (await trainQueue.getJobs(['waiting', 'delayed', 'active'])).filter((j) => j.data.reason === 'drift_refresh' && j.data.owner === owner);
+    expect(await refreshes()).toHaveLength(0);
+    const first = await call('/v1/feedback', user, { method: 'POST', json: { job_id: await generate(user, 'A new kind of draft'), thumbs: 'up' } });
+    expect(await body(first)).toMatchObject({ training_queued: false });
+    const second = await call('/v1/feedback', user, { method: 'POST', json: { job_id: await generate(user, 'Another new draft'), rating: 5 } });
+    expect(await body(second)).toMatchObject({ training_queued: true });
+    const [refresh] = await refreshes();
+    expect(refresh.data.sft.map((e: { messages: GenerateJob['messages'] }) => e.messages.at(-1)!.content)).toEqual(['A new kind of draft', 'Another new draft']);
+    expect((await insights(user)).adapter_refresh_requested).toBe(false);
+  });
+});
+
+describe('feedback kinds', () => {
+  const post = (user: string, json: unknown) => call('/v1/feedback', user, { method: 'POST', json });
+  const styleShare = async (user: string, style: string) => (await insights(user)).learned_preferences.style?.value === style;
+
+  it('learns from thumbs, from a choice between two responses and from an edit', async () => {
+    const user = 'kinds';
+    // Thumbs: up on every formal response, down on the others, until formal leads.
+    for (let i = 0; i < 40 && !(await styleShare(user, 'formal')); i++) {
+      const jobId = await generate(user, `Thumbs question ${i}`);
+      expect((await post(user, { job_id: jobId, thumbs: styleOf(await queued(jobId)) === 'formal' ? 'up' : 'down' })).status).toBe(202);
+    }
+    expect(await styleShare(user, 'formal')).toBe(true);
+    // Choice: two responses to one prompt; the user picks the creative one whenever they differ.
+    const chooser = 'chooser';
+    let choices = 0;
+    for (let i = 0; i < 60 && !(await styleShare(chooser, 'creative')); i++) {
+      const [a, b] = [await generate(chooser, `Pick one ${i}`), await generate(chooser, `Pick one ${i}`)];
+      const [sa, sb] = [styleOf(await queued(a)), styleOf(await queued(b))];
+      if (sa === sb) continue;
+      const [winner, loser] = sb === 'creative' ? [b, a] : [a, b];
+      const res = await post(chooser, { job_id: winner, chosen_over: loser });
+      expect(res.status).toBe(202);
+      choices++;
+    }
+    expect(await styleShare(chooser, 'creative')).toBe(true);
+    expect(choices).toBeGreaterThan(0);
+    // Edit: a much shorter rewrite of a long answer is evidence for concise answers.
+    const editor = 'editor';
+    const before = (await insights(editor)).learned_preferences.length?.value;
+    const long = Array.from({ length: 12 }, (_, k) => `step ${k} of how plants turn light into sugar`).join(', ');
+    for (let i = 0; i < 3; i++) {
+      const jobId = await generate(editor, `Question ${i}: explain ${long}`);
+      await waitDone(editor, jobId);
+      expect((await post(editor, { job_id: jobId, edited_response: 'Plants make sugar from light.' })).status).toBe(202);
+    }
+    const after = await insights(editor);
+    expect(after.learned_preferences.length?.value).toBe('concise');
+    expect(before).not.toBe('concise');
+    const exported = await body(await call('/v1/me/export', editor));
+    expect(JSON.stringify(exported)).toContain('Plants make sugar from light.');
+  });
+
+  it('refuses feedback without exactly one signal, a choice over itself, or a job that is not the caller\'s, naming the field', async () => {
+    const user = 'strict';
+    const jobId = await generate(user, 'One prompt');
+    const none = await post(user, { job_id: jobId, comment: 'nice' });
+    expect(none.status).toBe(400);
+    expect((await body(none)).error).toMatchObject({ code: 'validation_failed', field: 'rating' });
+    const two = await post(user, { job_id: jobId, rating: 5, thumbs: 'up' });
+    expect(two.status).toBe(400);
+    expect((await body(two)).error).toMatchObject({ field: 'thumbs' });
+    const self = await post(user, { job_id: jobId, chosen_over: jobId });
+    expect((await body(self)).error).toMatchObject({ field: 'chosen_over' });
+    const badThumbs = await post(user, { job_id: jobId, thumbs: 'sideways' });
+    expect((await body(badThumbs)).error).toMatchObject({ field: 'thumbs' });
+    const othersJob = await generate('someone-else', 'Not yours');
+    const foreign = await post(user, { job_id: jobId, chosen_over: othersJob });
+    expect(foreign.status).toBe(404);
+    expect((await body(foreign)).error).toMatchObject({ code: 'not_found', field: 'chosen_over' });
   });
 });
 
@@ -265,6 +342,14 @@ describe('stored state size', () => {
   });
 });
 
+async function waitDone(user: string, jobId: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const status = (await body(await call(`/v1/jobs/${jobId}`, user))).status;
+    if (status === 'completed') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`job ${jobId} did not complete`);
+}
 async function ownerKey(user: string, tenant = 'acme'): Promise<string> {
   return userStorageKey(TEST_SECRETS.STORAGE_PEPPER, tenant, user);
 }

@@ -1,7 +1,7 @@
 /**
  * @module edge/jobs/queue-training
- * Learning from feedback: turns a rating or a preferred response into training examples for the
- * user's adapter (pseudonymized like every request: the preferred response passes the same PII
+ * Learning from feedback: turns ratings, thumbs, choices, edits and preferred responses into
+ * training examples for the user's adapter (pseudonymized like every request: the preferred response passes the same PII
  * step; the job's own messages and answer already hold placeholders), keeps them sealed in the
  * user's UserState object, and queues a `train-adapter` job once enough have gathered. In private
  * mode (tenant setting `private_training`) the job runs DP-SGD and its ε is charged first.
@@ -17,35 +17,62 @@ import type { AppEnv } from '../env';
 import { sanitizeTurns } from '../privacy/sanitize-request';
 import type { OwnedJob } from '../queue/generate-queue';
 import { withRedis } from '../queue/redis-connection';
-import { userStateStub, type TrainingExample } from '../state/user-state';
+import type { TrainingExample } from '../state/feedback-records';
+import { userStateStub } from '../state/user-state';
 
 /** Examples gathered before a training job is queued (`TRAIN_AFTER_EXAMPLES`). @default 8 */
 export const DEFAULT_TRAIN_AFTER_EXAMPLES = 8;
 
-/** The examples one piece of feedback yields. */
-export async function examplesFromFeedback(c: Context<AppEnv>, job: OwnedJob, feedback: FeedbackRequest): Promise<TrainingExample[]> {
+/** Examples waiting before a drift alarm's adapter refresh is queued anyway (fewer: it waits for more). */
+export const REFRESH_AFTER_EXAMPLES = 2;
+
+/** What the other job of a choice contributes: its messages' answer, already pseudonymized. */
+export interface RejectedAnswer {
+  text: string;
+}
+
+/**
+ * The examples one piece of feedback yields (texts pseudonymized: the user's own texts pass the
+ * same PII step as a prompt; the jobs' messages and answers already hold placeholders):
+ * - a preferred response or an edit: SFT on it, and a preference pair over the job's answer;
+ * - a choice: a preference pair of this job's answer over the other job's, and SFT on it;
+ * - a rating of 4–5 or thumbs up: SFT on the answer.
+ */
+export async function examplesFromFeedback(c: Context<AppEnv>, job: OwnedJob, feedback: FeedbackRequest, rejected: RejectedAnswer | null = null): Promise<TrainingExample[]> {
   const messages = job.data.messages;
   const answer = job.result?.text;
+  const written = feedback.edited_response ?? feedback.preferred_response;
   const out: TrainingExample[] = [];
-  if (feedback.preferred_response) {
-    const preferred = (await sanitizeTurns(c, [{ role: 'assistant', content: feedback.preferred_response }], 'preferred_response')).messages[0].content;
-    out.push({ kind: 'sft', messages, response: preferred });
-    if (answer && answer !== preferred) out.push({ kind: 'preference', messages, chosen: preferred, rejected: answer });
-  } else if (answer && feedback.rating >= 4) {
+  if (written !== undefined) {
+    const field = feedback.edited_response !== undefined ? 'edited_response' : 'preferred_response';
+    const better = (await sanitizeTurns(c, [{ role: 'assistant', content: written }], field)).messages[0].content;
+    out.push({ kind: 'sft', messages, response: better });
+    if (answer && answer !== better) out.push({ kind: 'preference', messages, chosen: better, rejected: answer });
+  } else if (answer && rejected && rejected.text !== answer) {
+    out.push({ kind: 'preference', messages, chosen: answer, rejected: rejected.text });
+    out.push({ kind: 'sft', messages, response: answer });
+  } else if (answer && ((feedback.rating ?? 0) >= 4 || feedback.thumbs === 'up')) {
     out.push({ kind: 'sft', messages, response: answer });
   }
   return out;
 }
 
-/** Stores the feedback's examples and queues training when enough are waiting; returns whether it queued. */
-export async function learnFromFeedback(c: Context<AppEnv>, job: OwnedJob, feedback: FeedbackRequest): Promise<boolean> {
-  const examples = await examplesFromFeedback(c, job, feedback);
-  if (!examples.length) return false;
+/**
+ * Stores the feedback's examples and queues training when enough are waiting — or, after a drift
+ * alarm (`refreshRequested`), as soon as {@link REFRESH_AFTER_EXAMPLES} wait, so the adapter
+ * catches up with the user's new preference. Returns whether it queued.
+ */
+export async function learnFromFeedback(
+  c: Context<AppEnv>, job: OwnedJob, feedback: FeedbackRequest, options: { rejected?: RejectedAnswer | null; refreshRequested?: boolean } = {},
+): Promise<boolean> {
+  const examples = await examplesFromFeedback(c, job, feedback, options.rejected ?? null);
+  if (!examples.length && !options.refreshRequested) return false;
   const owner = c.get('ownerKey');
   const state = userStateStub(c.env, owner);
-  const threshold = Number((c.env as unknown as Record<string, string>).TRAIN_AFTER_EXAMPLES) || DEFAULT_TRAIN_AFTER_EXAMPLES;
+  const normal = Number((c.env as unknown as Record<string, string>).TRAIN_AFTER_EXAMPLES) || DEFAULT_TRAIN_AFTER_EXAMPLES;
+  const threshold = options.refreshRequested ? Math.min(normal, REFRESH_AFTER_EXAMPLES) : normal;
   let batch: TrainingExample[] = [];
-  for (const example of examples) {
+  for (const example of examples.length ? examples : [null]) {
     const { taken } = await state.addTrainingExample(owner, example, threshold);
     if (taken.length) batch = taken;
   }
@@ -73,6 +100,7 @@ export async function learnFromFeedback(c: Context<AppEnv>, job: OwnedJob, feedb
     preferences,
     steps: TRAIN_ADAPTER_DEFAULTS.steps,
     ...(dp ? { dp } : {}),
+    reason: options.refreshRequested ? 'drift_refresh' : 'feedback',
     created_at: new Date().toISOString(),
   };
   try {
@@ -81,6 +109,7 @@ export async function learnFromFeedback(c: Context<AppEnv>, job: OwnedJob, feedb
     if (chargeSeq !== null) await state.refundCharge(owner, chargeSeq, 'training job could not be queued');
     throw error;
   }
+  if (options.refreshRequested) await state.clearAdapterRefresh(owner);
   return true;
 }
 

@@ -98,7 +98,7 @@ export async function submitJob(c: Context<AppEnv>, req: JobRequest): Promise<Su
   if (plan.registered) c.executionCtx.waitUntil(c.env.ATTUNE_KV.put(`users:${owner}`, c.get('tenantKey')));
   const job: GenerateJob = {
     job_id: jobId, owner, tenant: c.get('tenantKey'), kind: req.kind, messages, params: req.params,
-    stream: req.stream, webhook: req.webhook, personalized, ...(personalizationSkipped ? { personalization_skipped: personalizationSkipped } : {}),
+    stream: req.stream, webhook: req.webhook, personalized, experts: [], ...(personalizationSkipped ? { personalization_skipped: personalizationSkipped } : {}),
     created_at: new Date().toISOString(),
   };
   let queued = false;

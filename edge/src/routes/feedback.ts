@@ -1,20 +1,24 @@
 /**
  * @module edge/routes/feedback
- * `POST /v1/feedback`: a rating (and optionally a preferred response or comment) on one of the
- * caller's jobs, stored in their UserState object. In the same call the object learns from the
- * rating in real time: the preference posteriors credit the template attributes the job was
- * generated with (reward (rating − 3)/2), and the satisfaction stream's Page-Hinkley detector may
- * flag a drift (personalization-store.ts), so the caller's next request already reflects it.
- * Good ratings and preferred responses also become training examples for the user's adapter
- * (queue-training.ts).
+ * `POST /v1/feedback`: what the caller thought of one of their jobs — a 1–5 rating, thumbs up or
+ * down, a choice between two of their responses (`chosen_over`), or their own edit
+ * (`edited_response`) — optionally with a preferred response and a comment, stored in their
+ * UserState object. In the same call the object learns from it in real time: the preference
+ * posteriors credit the template attributes the jobs were generated with, and ratings and thumbs
+ * feed the satisfaction stream's Page-Hinkley detector (personalization-store.ts), so the caller's
+ * next request already reflects it. Good responses, choices, edits and preferred responses also
+ * become training examples for the user's adapter; after a drift alarm a refresh of the adapter is
+ * queued as soon as two examples wait (queue-training.ts).
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { feedbackRequestSchema } from '../../../shared/api/generate';
+import { feedbackRequestSchema, type FeedbackRequest } from '../../../shared/api/generate';
 import type { AppEnv } from '../env';
 import { ApiHttpError } from '../http/api-error';
 import { readOwnedJob } from '../queue/generate-queue';
 import { withRedis } from '../queue/redis-connection';
+import type { FeedbackRecord } from '../state/feedback-records';
 import { userStateStub } from '../state/user-state';
+import { feedbackSignal } from '../jobs/feedback-signal';
 import { learnFromFeedback } from '../jobs/queue-training';
 import { authedErrors, notFound, unavailableResponse } from './route-helpers';
 
@@ -27,20 +31,29 @@ const acceptedSchema = z.object({
 export function registerFeedbackRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/feedback', summary: 'Rate a response',
+      method: 'post', path: '/v1/feedback', summary: 'Say what you thought of a response: a rating, thumbs, a choice between two responses, or your own edit',
       request: { body: { required: true, content: { 'application/json': { schema: feedbackRequestSchema } } } },
       responses: { 202: { description: 'recorded', content: { 'application/json': { schema: acceptedSchema } } }, ...authedErrors, ...notFound, ...unavailableResponse },
     }),
     async (c) => {
       const body = c.req.valid('json');
       const ownerKey = c.get('ownerKey');
-      const job = await withRedis(c.env.REDIS_URL, (redis) => readOwnedJob(redis, body.job_id, ownerKey));
+      const [job, rejectedJob] = await withRedis(c.env.REDIS_URL, (redis) =>
+        Promise.all([readOwnedJob(redis, body.job_id, ownerKey), body.chosen_over ? readOwnedJob(redis, body.chosen_over, ownerKey) : Promise.resolve(null)]));
       if (!job) throw new ApiHttpError(404, 'not_found', `no job ${body.job_id}`, 'job_id');
-      const { count } = await userStateStub(c.env, ownerKey).addFeedback(ownerKey, {
-        job_id: body.job_id, rating: body.rating, preferred_response: body.preferred_response ?? null, comment: body.comment ?? null,
-      });
-      const trainingQueued = await learnFromFeedback(c, job, body);
+      if (body.chosen_over && !rejectedJob) throw new ApiHttpError(404, 'not_found', `no job ${body.chosen_over}`, 'chosen_over');
+      const { count, refreshRequested } = await userStateStub(c.env, ownerKey).addFeedback(ownerKey, feedbackRecord(body), feedbackSignal(body, job.result?.text));
+      const rejected = rejectedJob?.result ? { text: rejectedJob.result.text } : null;
+      const trainingQueued = await learnFromFeedback(c, job, body, { rejected, refreshRequested });
       return c.json({ accepted: true as const, feedback_count: count, training_queued: trainingQueued }, 202);
     },
   );
+}
+
+/** The entry kept in the user's state (sealed there; exported by `GET /v1/me/export`). */
+function feedbackRecord(body: FeedbackRequest): Omit<FeedbackRecord, 'created_at'> {
+  return {
+    job_id: body.job_id, rating: body.rating ?? null, thumbs: body.thumbs ?? null, chosen_over: body.chosen_over ?? null,
+    edited_response: body.edited_response ?? null, preferred_response: body.preferred_response ?? null, comment: body.comment ?? null,
+  };
 }

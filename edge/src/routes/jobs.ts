@@ -26,6 +26,7 @@ export function jobStatusBody(jobId: string, job: OwnedJob, vault: Record<string
           result: {
             text: restoreText(job.result.text, vault, policy).text, finish_reason: job.result.finish_reason, usage: job.result.usage, model: job.result.model,
             personalized: job.data.personalized, ...(job.data.personalization_skipped ? { personalization_skipped: job.data.personalization_skipped } : {}),
+            ...(job.result.selection ? { candidates: job.result.selection.candidates } : {}), ...(job.result.experts?.length ? { experts: job.result.experts } : {}),
           },
         }
       : {}),

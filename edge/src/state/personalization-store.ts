@@ -7,13 +7,14 @@
  * these read-modify-write steps through one `createSerializer()`, so a request and a rating that
  * arrive together cannot lose each other's update.
  */
-import type { Domain, Profile } from '../../../shared/api/profile';
+import type { Domain, Profile, ResponseLength } from '../../../shared/api/profile';
 import type { DomainClassification } from '../../../shared/personalization/domain-classifier';
 import type { MemoryState } from '../../../shared/personalization/memory-store';
 import type { DriftDirection } from '../../../shared/personalization/page-hinkley';
 import {
-  learnFromRating, noteInteraction, restorePersonalizationState, takeAdaptationTimes, type PersonalizationState,
+  clearAdapterRefresh, learnFromFeedback, noteInteraction, restorePersonalizationState, takeAdaptationTimes, type PersonalizationState,
 } from '../../../shared/personalization/personalization-state';
+import { ratingReward, type PreferenceFeedback } from '../../../shared/personalization/preference-feedback';
 import type { PreferenceAttributes } from '../../../shared/personalization/preference-model';
 import { planPersonalization, resolveDomain, type PersonalizationPlan } from '../../../shared/personalization/personalize-request';
 import { choiceAttributes, type ChosenAttribute } from '../../../shared/personalization/template-library';
@@ -127,18 +128,67 @@ async function recordJobChoice(sql: Sql, key: KeySource, owner: string, jobId: s
   sql.exec('INSERT OR REPLACE INTO job_choices (job_id, sealed, created_at) VALUES (?, ?, ?)', jobId, sealed, iso(now));
 }
 
-/**
- * A rating of one of the user's jobs: credits the attributes the job was generated with (none when
- * it was not personalized) and feeds the satisfaction stream's drift detector.
- */
-export async function learnFromJobRating(
-  sql: Sql, key: KeySource, owner: string, profile: Profile | null, jobId: string, rating: number, now: number,
-): Promise<{ drift: DriftDirection | null }> {
+/** One piece of feedback on a job, as the engine learns from it. */
+export type FeedbackSignal =
+  | { kind: 'rating'; jobId: string; rating: number }
+  | { kind: 'thumbs'; jobId: string; up: boolean }
+  /** The user preferred `jobId`'s response over `rejectedJobId`'s. */
+  | { kind: 'choice'; jobId: string; rejectedJobId: string }
+  /** The user edited `jobId`'s response: the length of each text, when the edit clearly changed it (else null). */
+  | { kind: 'edit'; jobId: string; lengths: { original: ResponseLength; edited: ResponseLength } | null };
+
+/** The preference evidence of a signal, given the attributes recorded for the jobs it names. */
+function preferenceFeedback(signal: FeedbackSignal, own: PreferenceAttributes | null, other: PreferenceAttributes | null): PreferenceFeedback | null {
+  switch (signal.kind) {
+    case 'rating':
+      return own ? { kind: 'rating', attributes: own, rating: signal.rating } : null;
+    case 'thumbs':
+      return own ? { kind: 'thumbs', attributes: own, up: signal.up } : null;
+    case 'choice':
+      return own && other ? { kind: 'choice', chosen: own, rejected: other } : null;
+    case 'edit':
+      // Only the length of an edit is read here: the style of the user's own text is not judged at the edge.
+      return signal.lengths ? { kind: 'edit', original: { length: signal.lengths.original }, edited: { length: signal.lengths.edited } } : null;
+  }
+}
+
+/** Satisfaction value for Page-Hinkley: ratings and thumbs say how satisfied the user was; a choice or an edit does not. */
+function satisfactionOf(signal: FeedbackSignal): number | null {
+  if (signal.kind === 'rating') return ratingReward(signal.rating);
+  if (signal.kind === 'thumbs') return signal.up ? 1 : -1;
+  return null;
+}
+
+async function jobAttributes(sql: Sql, key: KeySource, owner: string, jobId: string): Promise<PreferenceAttributes | null> {
   const row = sql.exec<{ sealed: string }>('SELECT sealed FROM job_choices WHERE job_id = ?', jobId).toArray()[0];
-  const attributes = row ? await openJson<PreferenceAttributes>(await key(), row.sealed, `${owner}:choice:${jobId}`) : null;
-  const outcome = learnFromRating(await loadPersonalization(sql, key, owner), { attributes, rating, now, profile });
+  return row ? openJson<PreferenceAttributes>(await key(), row.sealed, `${owner}:choice:${jobId}`) : null;
+}
+
+/**
+ * Feedback on one of the user's jobs: credits the attributes the job (and, for a choice, the other
+ * job) was generated with — none when it was not personalized — and feeds ratings and thumbs to
+ * the satisfaction stream's drift detector. On a drift the training examples still waiting are
+ * dropped (they teach the old preference). Returns the drift found and whether an adapter refresh
+ * is waiting (set by this or an earlier drift alarm).
+ */
+export async function learnFromJobFeedback(
+  sql: Sql, key: KeySource, owner: string, profile: Profile | null, signal: FeedbackSignal, now: number,
+): Promise<{ drift: DriftDirection | null; refreshRequested: boolean }> {
+  const own = await jobAttributes(sql, key, owner, signal.jobId);
+  const other = signal.kind === 'choice' ? await jobAttributes(sql, key, owner, signal.rejectedJobId) : null;
+  const outcome = learnFromFeedback(await loadPersonalization(sql, key, owner), {
+    feedback: preferenceFeedback(signal, own, other), satisfaction: satisfactionOf(signal), now, profile,
+  });
   await writeSealed(sql, key, owner, 'personalization', outcome.state, now);
-  return { drift: outcome.drift };
+  // Examples waiting from before a drift teach the preference the user just left: the refresh trains on newer ones.
+  if (outcome.drift) sql.exec('DELETE FROM training_examples');
+  return { drift: outcome.drift, refreshRequested: outcome.state.adapterRefreshRequested };
+}
+
+/** Clears the adapter refresh a drift alarm requested, once the refresh is queued. */
+export async function clearRefreshRequest(sql: Sql, key: KeySource, owner: string, now: number): Promise<void> {
+  const state = await loadPersonalization(sql, key, owner);
+  if (state.adapterRefreshRequested) await writeSealed(sql, key, owner, 'personalization', clearAdapterRefresh(state), now);
 }
 
 /** Everything the engine keeps about the user, decrypted, for `GET /v1/me/export`. */

@@ -15,9 +15,10 @@ import type { DriftDirection } from '../../../shared/personalization/page-hinkle
 import type { PersonalizationState } from '../../../shared/personalization/personalization-state';
 import type { EdgeEnv } from '../env';
 import { runMemoryOperation, type MemoryOperation, type MemoryOperationResult } from './memory-records';
+import { insertFeedback, keepTrainingExample, readFeedback, type FeedbackRecord, type TrainingExample } from './feedback-records';
 import {
-  beginInteraction, createSerializer, exportPersonalization, learnFromJobRating, loadMemories, loadPersonalization, storedStateBytes,
-  type InteractionInput, type InteractionOutcome, type KeySource,
+  beginInteraction, clearRefreshRequest, createSerializer, exportPersonalization, learnFromJobFeedback, loadMemories, loadPersonalization, storedStateBytes,
+  type FeedbackSignal, type InteractionInput, type InteractionOutcome, type KeySource,
 } from './personalization-store';
 import { applyCharge, budgetStatus, refundCharge, resetPeriod, type ChargeOutcome } from './privacy-ledger-store';
 import { dropLegacyTables, ERASED_TABLES, RETAINED_TABLES, USER_STATE_DDL } from './user-schema';
@@ -27,19 +28,7 @@ type AesKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 /** Ledger rows younger than this survive erasure (covers any current budget period). */
 const LEDGER_KEEP_AFTER_ERASURE_MS = 62 * 86_400_000;
 
-/** One feedback entry as returned. */
-export interface FeedbackRecord {
-  job_id: string;
-  rating: number;
-  preferred_response: string | null;
-  comment: string | null;
-  created_at: string;
-}
-
-/** A training example for the user's adapter, from feedback; texts hold placeholders, not PII. */
-export type TrainingExample =
-  | { kind: 'sft'; messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>; response: string }
-  | { kind: 'preference'; messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>; chosen: string; rejected: string };
+export type { FeedbackRecord, TrainingExample } from './feedback-records';
 
 /** What `erase` removed; the edge then clears Redis and KV for the listed jobs. */
 export interface ErasureResult {
@@ -152,15 +141,22 @@ export class UserState extends DurableObject<EdgeEnv> {
     return row ? openJson<Record<string, string>>(await this.key(owner), row.sealed, `${owner}:vault:${jobId}`) : {};
   }
 
-  /** Records feedback on a job and learns from its rating at once, so the next request reflects it; returns the count. */
-  async addFeedback(owner: string, entry: Omit<FeedbackRecord, 'created_at'>): Promise<{ count: number; drift: DriftDirection | null }> {
+  /**
+   * Records feedback on a job and learns from it at once (`signal`), so the next request reflects
+   * it; returns the count, any drift found and whether an adapter refresh is waiting.
+   */
+  async addFeedback(owner: string, entry: Omit<FeedbackRecord, 'created_at'>, signal: FeedbackSignal): Promise<{ count: number; drift: DriftDirection | null; refreshRequested: boolean }> {
     this.bind(owner);
-    const sealed = await sealJson(await this.key(owner), entry, `${owner}:feedback`);
-    this.sql().exec('INSERT INTO feedback (job_id, sealed, created_at) VALUES (?, ?, ?)', entry.job_id, sealed, new Date().toISOString());
-    const count = this.sql().exec<{ n: number }>('SELECT COUNT(*) AS n FROM feedback').one().n;
+    const count = await insertFeedback(this.sql(), await this.key(owner), owner, entry);
     const profile = await this.getProfile(owner);
-    const { drift } = await this.serialized(() => learnFromJobRating(this.sql(), this.keySource(owner), owner, profile, entry.job_id, entry.rating, Date.now()));
-    return { count, drift };
+    const learned = await this.serialized(() => learnFromJobFeedback(this.sql(), this.keySource(owner), owner, profile, signal, Date.now()));
+    return { count, ...learned };
+  }
+
+  /** The adapter refresh a drift alarm asked for has been queued. */
+  async clearAdapterRefresh(owner: string): Promise<void> {
+    this.bind(owner);
+    await this.serialized(() => clearRefreshRequest(this.sql(), this.keySource(owner), owner, Date.now()));
   }
 
   /** The submit path's one call: records job and vault, then personalization-store's `beginInteraction`. */
@@ -186,27 +182,19 @@ export class UserState extends DurableObject<EdgeEnv> {
   }
 
   /**
-   * Keeps a training example derived from feedback (texts already pseudonymized, sealed here) and
-   * returns how many are waiting; with `take`, also removes and returns up to that many, oldest first.
+   * Keeps a training example derived from feedback (texts already pseudonymized, sealed here;
+   * null keeps nothing) and returns how many are waiting; with `take`, also removes and returns
+   * up to that many, oldest first, once at least that many wait.
    */
-  async addTrainingExample(owner: string, example: TrainingExample, take = 0): Promise<{ pending: number; taken: TrainingExample[] }> {
+  async addTrainingExample(owner: string, example: TrainingExample | null, take = 0): Promise<{ pending: number; taken: TrainingExample[] }> {
     this.bind(owner);
-    const key = await this.key(owner);
-    const context = `${owner}:training`;
-    this.sql().exec('INSERT INTO training_examples (sealed, created_at) VALUES (?, ?)', await sealJson(key, example, context), new Date().toISOString());
-    const pending = this.sql().exec<{ n: number }>('SELECT COUNT(*) AS n FROM training_examples').one().n;
-    if (take <= 0 || pending < take) return { pending, taken: [] };
-    const rows = this.sql().exec<{ seq: number; sealed: string }>('SELECT seq, sealed FROM training_examples ORDER BY seq LIMIT ?', take).toArray();
-    this.sql().exec('DELETE FROM training_examples WHERE seq <= ?', rows[rows.length - 1].seq);
-    return { pending: pending - rows.length, taken: await Promise.all(rows.map((r) => openJson<TrainingExample>(key, r.sealed, context))) };
+    return keepTrainingExample(this.sql(), await this.key(owner), owner, example, take);
   }
 
   /** Feedback entries, newest first. */
   async listFeedback(owner: string, limit = 1000): Promise<FeedbackRecord[]> {
     this.bind(owner);
-    const rows = this.sql().exec<{ sealed: string; created_at: string }>('SELECT sealed, created_at FROM feedback ORDER BY seq DESC LIMIT ?', limit).toArray();
-    const key = await this.key(owner);
-    return Promise.all(rows.map(async (r) => ({ ...(await openJson<Omit<FeedbackRecord, 'created_at'>>(key, r.sealed, `${owner}:feedback`)), created_at: r.created_at })));
+    return readFeedback(this.sql(), await this.key(owner), owner, limit);
   }
 
   /** Charges the privacy budget atomically; refused when the period's ε would exceed the cap. */
