@@ -12,6 +12,7 @@ import { requireAuth } from './auth/middleware';
 import type { AppEnv, EdgeEnv } from './env';
 import { handleError } from './http/api-error';
 import { registerAdminRoutes } from './routes/admin';
+import { registerAdminClusterRoutes } from './routes/admin-clusters';
 import { registerAdminMetricsRoutes } from './routes/admin-metrics';
 import { registerAdminPrivacyRoutes } from './routes/admin-privacy';
 import { registerChatRoutes } from './routes/chat-completions';
@@ -68,6 +69,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerAdminRoutes(app); // installs the admin-scope guard for every /v1/admin route below
   registerAdminPrivacyRoutes(app);
   registerAdminMetricsRoutes(app);
+  registerAdminClusterRoutes(app);
   registerInternalRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });

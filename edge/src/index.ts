@@ -6,6 +6,7 @@ import { createApp } from './app';
 import type { EdgeEnv } from './env';
 import { sweepRetention } from './privacy/retention-sweep';
 
+export { PopulationClusters } from './state/population-clusters-object';
 export { UserState } from './state/user-state';
 export { WebhookDelivery } from './webhooks/webhook-delivery';
 

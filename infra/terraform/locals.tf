@@ -48,12 +48,13 @@ locals {
 
   # Durable Objects: classes exported by the bundle and their migration (wrangler.toml [[migrations]]).
   edge_durable_objects = {
-    USER_STATE       = "UserState"
-    WEBHOOK_DELIVERY = "WebhookDelivery"
+    USER_STATE          = "UserState"
+    WEBHOOK_DELIVERY    = "WebhookDelivery"
+    POPULATION_CLUSTERS = "PopulationClusters"
   }
   edge_do_migration = {
     new_tag            = "v1"
-    new_sqlite_classes = ["UserState", "WebhookDelivery"]
+    new_sqlite_classes = ["UserState", "WebhookDelivery", "PopulationClusters"]
   }
 
   # ---- Redis --------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * Fields Attune does not implement are rejected by name rather than silently ignored.
  */
 import { z } from 'zod';
-import { promptText, samplingFields, useMemoriesField } from './generate';
+import { bestOfField, promptText, samplingFields, useMemoriesField } from './generate';
 
 export const chatMessageSchema = z.strictObject({
   role: z.enum(['system', 'user', 'assistant']),
@@ -23,6 +23,7 @@ export const chatCompletionRequestSchema = z
     n: z.literal(1).optional().describe('only 1 is supported'),
     user: z.string().max(256).optional().describe('ignored: the user is the token subject'),
     use_memories: useMemoriesField,
+    best_of: bestOfField,
   })
   .refine((r) => r.messages.some((m) => m.role === 'user'), { message: 'must contain at least one user message', path: ['messages'] })
   .describe('ChatCompletionRequest');

@@ -25,6 +25,12 @@ export const samplingFields = {
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('same seed, same text').optional(),
 };
 
+/** `best_of` of generate and chat requests. */
+export const bestOfField = z
+  .number().int().min(1).max(4)
+  .describe('generate this many responses and return the one your preference model scores best (best-of mode: 4); default: the profile\'s best_of, else 1')
+  .optional();
+
 /** `use_memories` of generate and chat requests. */
 export const useMemoriesField = z.boolean().describe('add the user\'s most relevant memories (GET /v1/memories) to the prompt; default true').optional();
 
@@ -34,6 +40,7 @@ export const generateRequestSchema = z
     domain: z.enum(DOMAINS).describe('the request\'s domain; when absent the edge classifies the prompt').optional(),
     ...samplingFields,
     use_memories: useMemoriesField,
+    best_of: bestOfField,
     webhook_url: z.url().max(2048).describe('https URL that receives the signed result').optional(),
   })
   .describe('GenerateRequest');

@@ -3,6 +3,7 @@
  * Explicit user preferences (`PUT|GET /v1/profile`).
  */
 import { z } from 'zod';
+import { contentPreferencesSchema } from '../personalization/content-filter';
 
 export const STYLES = ['casual', 'formal', 'technical', 'creative'] as const;
 export const TONES = ['neutral', 'friendly', 'professional', 'enthusiastic', 'empathetic'] as const;
@@ -19,6 +20,8 @@ export const profileSchema = z
     complexity: z.number().min(0).max(1).describe('0 = plain language, 1 = expert detail').optional(),
     response_length: z.enum(RESPONSE_LENGTHS).describe('preferred answer length').optional(),
     domains: z.array(z.enum(DOMAINS)).max(DOMAINS.length).describe('domains of interest').optional(),
+    content: contentPreferencesSchema.describe('content to keep out of answers: excluded topics, and what to do with profanity').optional(),
+    best_of: z.number().int().min(1).max(4).describe('responses generated per request, the one that fits your preferences best returned (best-of mode: 4); default 1').optional(),
     locale: z
       .string()
       .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en-GB')

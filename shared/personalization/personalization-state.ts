@@ -51,6 +51,10 @@ export interface PersonalizationState {
   adapterRefreshRequested: boolean;
   /** Times (ms) of feedback that changed the posteriors and that no request has used yet. */
   pendingFeedback: number[];
+  /** The released cluster whose style prior the user's posteriors start from (cold start), or null. */
+  clusterPrior: { round: string; id: string } | null;
+  /** The last population-clustering round the user contributed to (at most once per round). */
+  contributedRound: string | null;
 }
 
 /** The state of a user the engine knows nothing about. */
@@ -58,6 +62,7 @@ export function createPersonalizationState(): PersonalizationState {
   return {
     version: 1, preferences: createPreferenceState(), satisfaction: createPageHinkleyState(), analytics: createAnalytics(),
     interactionMean: null, userEmbedding: null, driftEvents: [], adapterRefreshRequested: false, pendingFeedback: [],
+    clusterPrior: null, contributedRound: null,
   };
 }
 

@@ -96,6 +96,7 @@ function edgeOptions(script: string, o: EdgeOptions, port: number): ConstructorP
     durableObjects: {
       USER_STATE: { className: 'UserState', useSQLite: true },
       WEBHOOK_DELIVERY: { className: 'WebhookDelivery', useSQLite: true },
+      POPULATION_CLUSTERS: { className: 'PopulationClusters', useSQLite: true },
     },
     bindings: {
       JWT_ISSUER: TEST_ISSUER, JWT_AUDIENCE: TEST_AUDIENCE, TENANT_CLAIM: 'tid', JWKS_URL: '', MAX_BODY_BYTES: '1048576',

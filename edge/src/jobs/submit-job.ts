@@ -22,7 +22,11 @@ import { BUDGET_EXHAUSTED_REASON, chargePersonalization } from '../privacy/budge
 import { sanitizeTurns } from '../privacy/sanitize-request';
 import { enqueueGenerateJob, newJobId } from '../queue/generate-queue';
 import { withRedis } from '../queue/redis-connection';
+import type { InteractionOutcome } from '../state/personalization-store';
 import { userStateStub } from '../state/user-state';
+import type { ReleasedClusters } from '../../../shared/personalization/population-clusters';
+import { releasedClustersKvKey } from '../state/population-keys';
+import { routeJobExperts } from './expert-routing';
 
 /** What a route asks for. */
 export interface JobRequest {
@@ -36,6 +40,8 @@ export interface JobRequest {
   jobId?: string;
   /** Add the user's relevant memories to the prompt. @default true */
   useMemories?: boolean;
+  /** Candidates to generate (best-of mode); the profile's `best_of` when absent, else 1. */
+  bestOf?: number;
 }
 
 /** What the route reports back. */
@@ -83,9 +89,11 @@ export async function submitJob(c: Context<AppEnv>, req: JobRequest): Promise<Su
   let chargeSeq = charge.ok ? charge.seq : null;
 
   const prompt = promptOf(sanitized.messages);
+  const classification = classifyDomain(prompt);
   const plan = await state.beginInteraction(owner, {
-    jobId, vault: sanitized.vault, personalize: charge.ok, requestDomain: req.domain, classification: classifyDomain(prompt),
-    embedding: embedText(prompt), useMemories: req.useMemories ?? true, learnedAttributes: learnedTemplateAttributes(c.env), ...requestContext(c, Date.now()),
+    jobId, vault: sanitized.vault, personalize: charge.ok, requestDomain: req.domain, classification,
+    embedding: embedText(prompt), useMemories: req.useMemories ?? true, learnedAttributes: learnedTemplateAttributes(c.env),
+    released: await releasedClusters(c.env, c.get('tenantKey')), ...requestContext(c, Date.now()),
   });
   if (!plan.personalized && chargeSeq !== null) {
     await refund(chargeSeq, 'nothing to personalize');
@@ -99,11 +107,13 @@ export async function submitJob(c: Context<AppEnv>, req: JobRequest): Promise<Su
   const job: GenerateJob = {
     job_id: jobId, owner, tenant: c.get('tenantKey'), kind: req.kind, messages, params: req.params,
     stream: req.stream, webhook: req.webhook, personalized, experts: [], ...(personalizationSkipped ? { personalization_skipped: personalizationSkipped } : {}),
-    created_at: new Date().toISOString(),
+    ...selectionFor(req, plan), created_at: new Date().toISOString(),
   };
   let queued = false;
   try {
     await withRedis(c.env.REDIS_URL, async (redis) => {
+      // Experts use the user's embedding only to serve that user's own request.
+      job.experts = await routeJobExperts(redis, c.env, job.tenant, classification, plan.personalized ? plan.clusterPoint : null);
       await enqueueGenerateJob(redis, job);
       queued = true;
       await countRequest(redis, c.get('tenantKey'), { personalized, budgetExhausted: personalizationSkipped === BUDGET_EXHAUSTED_REASON, adaptationMs: plan.adaptationMs });
@@ -118,4 +128,21 @@ export async function submitJob(c: Context<AppEnv>, req: JobRequest): Promise<Su
     }
   }
   return { jobId, personalized, vault: sanitized.vault, ...(personalizationSkipped ? { personalizationSkipped } : {}) };
+}
+
+/**
+ * Best-of-N and content preferences for the worker: `candidates` from the request or the profile,
+ * scored by the user's style weights (only when the request is personalized), filtered by the
+ * profile's content preferences. Absent when there is nothing to choose or filter.
+ */
+export function selectionFor(req: Pick<JobRequest, 'bestOf'>, plan: Pick<InteractionOutcome, 'bestOf' | 'content' | 'styleWeights'>): Pick<GenerateJob, 'selection'> {
+  const candidates = req.bestOf ?? plan.bestOf ?? 1;
+  const content = plan.content && (plan.content.excluded_topics?.length || (plan.content.profanity && plan.content.profanity !== 'allow')) ? plan.content : null;
+  if (candidates === 1 && !content) return {};
+  return { selection: { candidates, ...(plan.styleWeights ? { style_weights: plan.styleWeights } : {}), ...(content ? { content } : {}) } };
+}
+
+/** The tenant's latest released population clusters (KV snapshot, eventually consistent), or null. */
+async function releasedClusters(env: AppEnv['Bindings'], tenantKey: string): Promise<ReleasedClusters | null> {
+  return env.ATTUNE_KV.get<ReleasedClusters>(releasedClustersKvKey(tenantKey), { type: 'json', cacheTtl: 60 }).catch(() => null);
 }

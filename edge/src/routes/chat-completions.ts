@@ -34,7 +34,7 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>): void {
       const { jobId, personalized, personalizationSkipped, vault } = await submitJob(c, {
         kind: 'chat', messages: body.messages.map((m) => ({ role: m.role, content: m.content })),
         params: { max_new_tokens: body.max_completion_tokens ?? body.max_tokens ?? 256, temperature: body.temperature ?? 0.7, top_p: body.top_p ?? 1, ...(body.seed !== undefined ? { seed: body.seed } : {}), stop },
-        stream: true, webhook: false, useMemories: body.use_memories,
+        stream: true, webhook: false, useMemories: body.use_memories, bestOf: body.best_of,
       });
       const id = `chatcmpl-${jobId.slice(4)}`;
       const skipped = personalizationSkipped ? { personalization_skipped: personalizationSkipped } : {};

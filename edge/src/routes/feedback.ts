@@ -18,6 +18,7 @@ import { readOwnedJob } from '../queue/generate-queue';
 import { withRedis } from '../queue/redis-connection';
 import type { FeedbackRecord } from '../state/feedback-records';
 import { userStateStub } from '../state/user-state';
+import { afterFeedback } from '../jobs/cluster-contribution';
 import { feedbackSignal } from '../jobs/feedback-signal';
 import { learnFromFeedback } from '../jobs/queue-training';
 import { authedErrors, notFound, unavailableResponse } from './route-helpers';
@@ -42,7 +43,9 @@ export function registerFeedbackRoutes(app: OpenAPIHono<AppEnv>): void {
         Promise.all([readOwnedJob(redis, body.job_id, ownerKey), body.chosen_over ? readOwnedJob(redis, body.chosen_over, ownerKey) : Promise.resolve(null)]));
       if (!job) throw new ApiHttpError(404, 'not_found', `no job ${body.job_id}`, 'job_id');
       if (body.chosen_over && !rejectedJob) throw new ApiHttpError(404, 'not_found', `no job ${body.chosen_over}`, 'chosen_over');
-      const { count, refreshRequested } = await userStateStub(c.env, ownerKey).addFeedback(ownerKey, feedbackRecord(body), feedbackSignal(body, job.result?.text));
+      const learned = await userStateStub(c.env, ownerKey).addFeedback(ownerKey, feedbackRecord(body), feedbackSignal(body, job.result?.text));
+      const { count, refreshRequested } = learned;
+      afterFeedback(c.env, c.executionCtx, c.get('tenantKey'), ownerKey, learned);
       const rejected = rejectedJob?.result ? { text: rejectedJob.result.text } : null;
       const trainingQueued = await learnFromFeedback(c, job, body, { rejected, refreshRequested });
       return c.json({ accepted: true as const, feedback_count: count, training_queued: trainingQueued }, 202);

@@ -31,7 +31,7 @@ export function registerGenerateRoutes(app: OpenAPIHono<AppEnv>): void {
       await submitJob(c, {
         jobId, kind: 'generate', messages: [{ role: 'user', content: body.prompt }], domain: body.domain,
         params: { max_new_tokens: body.max_tokens ?? 256, temperature: body.temperature ?? 0.7, top_p: body.top_p ?? 1, ...(body.seed !== undefined ? { seed: body.seed } : {}), stop: [] },
-        stream: false, webhook: !!body.webhook_url, useMemories: body.use_memories,
+        stream: false, webhook: !!body.webhook_url, useMemories: body.use_memories, bestOf: body.best_of,
       });
       return c.json({ job_id: jobId, status_url: `/v1/jobs/${jobId}` }, 202);
     },

@@ -4,6 +4,7 @@
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { profileSchema, storedProfileSchema } from '../../../shared/api/profile';
+import { analyzeReport } from '../../../shared/privacy/pii/analyzer';
 import type { AppEnv } from '../env';
 import { userStateStub } from '../state/user-state';
 import { ApiHttpError } from '../http/api-error';
@@ -16,7 +17,15 @@ export function registerProfileRoutes(app: OpenAPIHono<AppEnv>): void {
       request: { body: { required: true, content: { 'application/json': { schema: profileSchema } } } },
       responses: { 200: { description: 'stored profile', content: { 'application/json': { schema: storedProfileSchema } } }, ...authedErrors },
     }),
-    async (c) => c.json(await userStateStub(c.env, c.get('ownerKey')).putProfile(c.get('ownerKey'), c.req.valid('json')), 200),
+    async (c) => {
+      const profile = c.req.valid('json');
+      // Excluded topics travel with every job to the workers, so they must hold no personal data.
+      profile.content?.excluded_topics?.forEach((topic, i) => {
+        const found = analyzeReport(topic).entities.map((e) => e.type);
+        if (found.length) throw new ApiHttpError(400, 'validation_failed', `looks like personal data (${found.join(', ')}); name a topic, not a person or contact`, `content.excluded_topics.${i}`);
+      });
+      return c.json(await userStateStub(c.env, c.get('ownerKey')).putProfile(c.get('ownerKey'), profile), 200);
+    },
   );
   app.openapi(
     createRoute({

@@ -7,7 +7,13 @@
  * these read-modify-write steps through one `createSerializer()`, so a request and a rating that
  * arrive together cannot lose each other's update.
  */
-import type { Domain, Profile, ResponseLength } from '../../../shared/api/profile';
+import type { Domain, Profile, ResponseLength, Style } from '../../../shared/api/profile';
+import { applyColdStart, contributionFor, CONTRIBUTE_AFTER_FEEDBACK, userClusterPoint } from '../../../shared/personalization/cold-start';
+import type { BudgetPolicy, LedgerCharge } from '../../../shared/privacy/ledger/budget-ledger';
+import { applyCharge } from './privacy-ledger-store';
+import type { ContentPreferences } from '../../../shared/personalization/content-filter';
+import type { ReleasedClusters } from '../../../shared/personalization/population-clusters';
+import { posteriorMean } from '../../../shared/personalization/preference-model';
 import type { DomainClassification } from '../../../shared/personalization/domain-classifier';
 import type { MemoryState } from '../../../shared/personalization/memory-store';
 import type { DriftDirection } from '../../../shared/personalization/page-hinkley';
@@ -85,6 +91,8 @@ export interface InteractionInput {
   useMemories: boolean;
   /** Attributes the template states from what was learned (`LEARNED_TEMPLATE_ATTRIBUTES`). */
   learnedAttributes?: ChosenAttribute[];
+  /** The tenant's latest released population clusters, for cold start (null when none yet). */
+  released?: ReleasedClusters | null;
 }
 
 /** What the submit path gets back. */
@@ -97,6 +105,13 @@ export interface InteractionOutcome {
   memoryTexts: string[];
   /** Adaptation time (ms) of each feedback this request was the first to use. */
   adaptationMs: number[];
+  /** What best-of selection scores candidates by: the explicit style, else the style posterior mean; null when not personalized. */
+  styleWeights: Partial<Record<Style, number>> | null;
+  /** The profile's content preferences and best-of setting. */
+  content: ContentPreferences | null;
+  bestOf: number | null;
+  /** The user's embedding in cluster space (for routing cluster experts), or null. */
+  clusterPoint: number[] | null;
 }
 
 /**
@@ -104,7 +119,7 @@ export interface InteractionOutcome {
  * job's chosen attributes, counts the interaction and folds its embedding into the user's.
  */
 export async function beginInteraction(sql: Sql, key: KeySource, owner: string, profile: Profile | null, input: InteractionInput, now: number): Promise<InteractionOutcome> {
-  let state = await loadPersonalization(sql, key, owner);
+  let state = applyColdStart(await loadPersonalization(sql, key, owner), input.released ?? null);
   const domain = resolveDomain(input.requestDomain, input.classification, profile);
   let plan: PersonalizationPlan | null = null;
   let adaptationMs: number[] = [];
@@ -119,7 +134,12 @@ export async function beginInteraction(sql: Sql, key: KeySource, owner: string, 
   }
   state = noteInteraction(state, { now, hour: input.hour, domain, country: input.country, embedding: input.embedding, profile });
   await writeSealed(sql, key, owner, 'personalization', state, now);
-  return { personalized: plan !== null, domain, system: plan?.system ?? null, memoryTexts: plan?.memoryTexts ?? [], adaptationMs };
+  const styleWeights = !plan ? null : profile?.style ? { [profile.style]: 1 } : posteriorMean(state.preferences, 'style');
+  const point = userClusterPoint(state);
+  return {
+    personalized: plan !== null, domain, system: plan?.system ?? null, memoryTexts: plan?.memoryTexts ?? [], adaptationMs,
+    styleWeights, content: profile?.content ?? null, bestOf: profile?.best_of ?? null, clusterPoint: point ? Array.from(point) : null,
+  };
 }
 
 async function recordJobChoice(sql: Sql, key: KeySource, owner: string, jobId: string, attributes: PreferenceAttributes, now: number): Promise<void> {
@@ -173,7 +193,7 @@ async function jobAttributes(sql: Sql, key: KeySource, owner: string, jobId: str
  */
 export async function learnFromJobFeedback(
   sql: Sql, key: KeySource, owner: string, profile: Profile | null, signal: FeedbackSignal, now: number,
-): Promise<{ drift: DriftDirection | null; refreshRequested: boolean }> {
+): Promise<{ drift: DriftDirection | null; refreshRequested: boolean; mayContribute: boolean; contributedRound: string | null }> {
   const own = await jobAttributes(sql, key, owner, signal.jobId);
   const other = signal.kind === 'choice' ? await jobAttributes(sql, key, owner, signal.rejectedJobId) : null;
   const outcome = learnFromFeedback(await loadPersonalization(sql, key, owner), {
@@ -182,7 +202,27 @@ export async function learnFromJobFeedback(
   await writeSealed(sql, key, owner, 'personalization', outcome.state, now);
   // Examples waiting from before a drift teach the preference the user just left: the refresh trains on newer ones.
   if (outcome.drift) sql.exec('DELETE FROM training_examples');
-  return { drift: outcome.drift, refreshRequested: outcome.state.adapterRefreshRequested };
+  return {
+    drift: outcome.drift, refreshRequested: outcome.state.adapterRefreshRequested,
+    mayContribute: outcome.state.analytics.feedback >= CONTRIBUTE_AFTER_FEEDBACK, contributedRound: outcome.state.contributedRound,
+  };
+}
+
+/**
+ * The user's contribution to population-clustering round `round`, with its charge already on
+ * their ledger (`seq`), or null when they may not contribute (too little feedback, already in this
+ * round, no embedding) or the charge was refused (budget spent).
+ */
+export async function takeClusterContribution(
+  sql: Sql, key: KeySource, owner: string, round: string, charge: LedgerCharge, policy: BudgetPolicy, now: number,
+): Promise<{ contribution: { point: number[]; style: Partial<Record<Style, number>> }; seq: number } | null> {
+  const state = await loadPersonalization(sql, key, owner);
+  const contribution = contributionFor(state, round);
+  if (!contribution) return null;
+  const outcome = applyCharge(sql, charge, policy);
+  if (!outcome.ok || outcome.seq === null) return null;
+  await writeSealed(sql, key, owner, 'personalization', { ...state, contributedRound: round }, now);
+  return { contribution: { point: Array.from(contribution.point), style: contribution.style }, seq: outcome.seq };
 }
 
 /** Clears the adapter refresh a drift alarm requested, once the refresh is queued. */
@@ -204,6 +244,8 @@ export async function exportPersonalization(sql: Sql, key: KeySource, owner: str
     analytics: state.analytics,
     drift_events: state.driftEvents.map((e) => ({ at: iso(e.at), direction: e.direction })),
     adapter_refresh_requested: state.adapterRefreshRequested,
+    cluster_prior: state.clusterPrior,
+    contributed_round: state.contributedRound,
     interaction_mean: state.interactionMean,
     user_embedding: state.userEmbedding,
     memories: memories.items.map((m) => ({ id: m.id, kind: m.kind, text: m.text, created_at: iso(m.createdAt) })),

@@ -17,7 +17,7 @@ import type { EdgeEnv } from '../env';
 import { runMemoryOperation, type MemoryOperation, type MemoryOperationResult } from './memory-records';
 import { insertFeedback, keepTrainingExample, readFeedback, type FeedbackRecord, type TrainingExample } from './feedback-records';
 import {
-  beginInteraction, clearRefreshRequest, createSerializer, exportPersonalization, learnFromJobFeedback, loadMemories, loadPersonalization, storedStateBytes,
+  beginInteraction, clearRefreshRequest, createSerializer, takeClusterContribution, exportPersonalization, learnFromJobFeedback, loadMemories, loadPersonalization, storedStateBytes,
   type FeedbackSignal, type InteractionInput, type InteractionOutcome, type KeySource,
 } from './personalization-store';
 import { applyCharge, budgetStatus, refundCharge, resetPeriod, type ChargeOutcome } from './privacy-ledger-store';
@@ -145,12 +145,20 @@ export class UserState extends DurableObject<EdgeEnv> {
    * Records feedback on a job and learns from it at once (`signal`), so the next request reflects
    * it; returns the count, any drift found and whether an adapter refresh is waiting.
    */
-  async addFeedback(owner: string, entry: Omit<FeedbackRecord, 'created_at'>, signal: FeedbackSignal): Promise<{ count: number; drift: DriftDirection | null; refreshRequested: boolean }> {
+  async addFeedback(
+    owner: string, entry: Omit<FeedbackRecord, 'created_at'>, signal: FeedbackSignal,
+  ): Promise<{ count: number; drift: DriftDirection | null; refreshRequested: boolean; mayContribute: boolean; contributedRound: string | null }> {
     this.bind(owner);
     const count = await insertFeedback(this.sql(), await this.key(owner), owner, entry);
     const profile = await this.getProfile(owner);
     const learned = await this.serialized(() => learnFromJobFeedback(this.sql(), this.keySource(owner), owner, profile, signal, Date.now()));
     return { count, ...learned };
+  }
+
+  /** Charges and returns the user's contribution to a population-clustering round (see `takeClusterContribution`). */
+  async clusterContribution(owner: string, round: string, charge: LedgerCharge, policy: BudgetPolicy) {
+    this.bind(owner);
+    return this.serialized(() => takeClusterContribution(this.sql(), this.keySource(owner), owner, round, charge, policy, Date.now()));
   }
 
   /** The adapter refresh a drift alarm asked for has been queued. */
