@@ -132,7 +132,7 @@ describe('clusterReleaseSchema', () => {
       round: 3, released_at: '2026-12-10T08:00:00Z', epsilon: 1, sigma: 2.5,
       clusters: [{ id: 'cluster-0', centroid: [1, 0], style_prior: { casual: 0.7, formal: 0.1, technical: 0.1, creative: 0.1 }, size: 41.3 }],
     };
-    expect(clusterReleaseSchema.parse(release)).toEqual(release);
+    expect(clusterReleaseSchema.parse(release)).toEqual({ ...release, round: '3', clusters: [{ ...release.clusters[0], fallback: false }] });
     const bad = clusterReleaseSchema.safeParse({ ...release, clusters: [{ ...release.clusters[0], id: 'c0' }] });
     expect(bad.success).toBe(false);
     expect(bad.error!.issues[0].message).toBe('must look like cluster-<n>');

@@ -139,19 +139,25 @@ export const expertClustersKey = (tenantKey: string): string => `attune:{experts
  * centroids (unit length after normalisation, cluster space) and each cluster's style prior.
  */
 export const clusterReleaseSchema = z.object({
-  round: z.number().int().min(0),
+  /** Round id (the edge's PopulationClusters object counts rounds as strings). */
+  round: z.union([z.string().min(1), z.number().int().min(0)]).transform(String),
   released_at: z.string(),
-  /** ε of the release (Gaussian mechanism). */
-  epsilon: z.number().min(0),
-  /** σ of the Gaussian noise added to the cluster sums. */
+  /** ε of the release (Gaussian mechanism), at `delta`. */
+  epsilon: z.number().min(0).optional(),
+  /** σ: noise multiplier of the Gaussian noise added to the cluster sums. */
   sigma: z.number().min(0),
   clusters: z.array(
     z.object({
       id: z.string().regex(/^cluster-\d{1,6}$/, 'must look like cluster-<n>'),
+      /** Noisy centroid. */
       centroid: z.array(z.number()).min(1),
+      /** The public prototype the cluster's members were assigned by; users are matched against it. */
+      region_centroid: z.array(z.number()).min(1).optional(),
       style_prior: z.record(z.enum(STYLES), z.number().min(0)),
       /** Members (noisy count). */
       size: z.number(),
+      /** Too few members to release: no style prior worth training on. */
+      fallback: z.boolean().default(false),
     }),
   ),
 });

@@ -8,6 +8,7 @@ import { registerGenerateCommand } from './generate-command';
 import { registerModelCommands } from './model-commands';
 import { registerTokenCommand } from './token-command';
 import { registerDpCommand } from './dp-command';
+import { registerExpertCommands } from './expert-commands';
 import { registerSanitizeCommand } from './sanitize-command';
 import { registerJudgeCommand } from './judge-command';
 
@@ -22,6 +23,7 @@ registerTokenCommand(program);
 registerDpCommand(program);
 registerSanitizeCommand(program);
 registerJudgeCommand(program);
+registerExpertCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -13,6 +13,8 @@ import { GENERATE_QUEUE, QUEUE_PREFIX, type GenerateJobResult } from '../../../s
 import { TRAIN_ADAPTER_QUEUE, type TrainAdapterJobResult } from '../../../shared/jobs/train-adapter-job';
 import { loadKeyring, type Keyring } from '../../../shared/privacy/crypto/keyring';
 import { AdapterStore } from '../adapters/adapter-store';
+import { createServingAdapterResolver } from '../adapters/serving-adapter';
+import { createPreferenceScorer } from '../generation/preference-scorer';
 import { TextGenerator } from '../generation/text-generator';
 import { stderrLogger, type Logger } from '../runtime/logger';
 import { CompletionReporter, isFinalFailure, reportCompletions } from './completion-reporter';
@@ -66,6 +68,10 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     providers: config.executionProviders, maxBatchSize: config.concurrency, logger,
   });
   const model = basename(resolve(config.modelDir));
+  // Trained here rather than loaded: about half a second, and it can never drift from the corpus code.
+  const scorerStarted = performance.now();
+  const scorer = createPreferenceScorer();
+  logger.info('preference scorer trained', { workerId, examples: scorer.trainedOn.count, ms: Math.round(performance.now() - scorerStarted) });
   let keyring: Keyring;
   try {
     keyring = await loadKeyring(config.adapterEncryptionKey);
@@ -89,8 +95,9 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     GENERATE_QUEUE,
     createGenerateProcessor({
       generator, redis: streams, model, jobTimeoutMs: config.jobTimeoutMs, shutdownSignal: shutdown.signal, logger,
-      // Each job runs with its user's current adapter (slot in the shared batch), or the base model.
-      adapterFor: (owner) => adapters.current(owner),
+      // Each job runs with its user's current adapter mixed with its routed experts (one slot in the shared batch), or the base model.
+      adapterFor: createServingAdapterResolver({ store: adapters, maxRank: manifest.maxRank, logger }),
+      scorer,
     }),
     { connection, prefix: QUEUE_PREFIX, concurrency: config.concurrency, autorun: true, name: workerId, ...options.bullmq },
   );
