@@ -128,9 +128,15 @@ describe('learning from ratings alone', () => {
     const owner = await ownerKey(user);
     const refreshes = async () => (await trainQueue.getJobs(['waiting', 'delayed', 'active'])).filter((j) => j.data.reason === 'drift_refresh' && j.data.owner === owner);
     expect(await refreshes()).toHaveLength(0);
-    const first = await call('/v1/feedback', user, { method: 'POST', json: { job_id: await generate(user, 'A new kind of draft'), thumbs: 'up' } });
+    // A good answer becomes an example only once it exists: wait for each job to complete.
+    const answered = async (prompt: string) => {
+      const jobId = await generate(user, prompt);
+      await waitDone(user, jobId);
+      return jobId;
+    };
+    const first = await call('/v1/feedback', user, { method: 'POST', json: { job_id: await answered('A new kind of draft'), thumbs: 'up' } });
     expect(await body(first)).toMatchObject({ training_queued: false });
-    const second = await call('/v1/feedback', user, { method: 'POST', json: { job_id: await generate(user, 'Another new draft'), rating: 5 } });
+    const second = await call('/v1/feedback', user, { method: 'POST', json: { job_id: await answered('Another new draft'), rating: 5 } });
     expect(await body(second)).toMatchObject({ training_queued: true });
     const [refresh] = await refreshes();
     expect(refresh.data.sft.map((e: { messages: GenerateJob['messages'] }) => e.messages.at(-1)!.content)).toEqual(['A new kind of draft', 'Another new draft']);

@@ -1,6 +1,6 @@
 /**
  * Best-of-N selection, content preferences, expert routing and cold start from differentially
- * private population clusters, through the real edge (workerd via Miniflare, real Redis DB 6, KV
+ * private population clusters, through the real edge (workerd via Miniflare, real Redis DB 15, KV
  * and Durable Objects). A BullMQ worker in the test echoes prompts in place of the model (the
  * worker's own side of selection and mixing is tested in gpu-worker/); what the model would be
  * asked to do is read from the queued job.
@@ -16,7 +16,7 @@ import { CLUSTER_PRIOR_STRENGTH, type ReleasedClusters } from '../../shared/pers
 import { buildEdgeBundle, createTestIssuer, startEdge, TEST_SECRETS, type TestIssuer } from './edge-harness';
 import { startEchoWorker } from './echo-worker';
 
-const REDIS_URL = 'redis://127.0.0.1:6379/6';
+const REDIS_URL = 'redis://127.0.0.1:6379/15';
 const TENANT = 'acme';
 let url: string;
 let mf: Miniflare;
