@@ -123,6 +123,11 @@ describe('population clusters and cold start', () => {
       expect(JSON.stringify(exported)).toContain('cluster_centroid');
       expect(exported.personalization?.contributed_round ?? findKey(exported, 'contributed_round')).toBe('1');
     }
+    // One round per budget period: more feedback does not enter round 2.
+    const more = await generate('pop-a', 'One more question about bridges');
+    expect((await call('/v1/feedback', 'pop-a', { method: 'POST', json: { job_id: more.job_id, rating: 5 } })).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await json(await call('/v1/admin/clusters', 'ops', { scope: 'admin' }))).open_round.contributors).toBe(0);
     const again = await call('/v1/admin/clusters/release', 'ops', { method: 'POST', scope: 'admin' });
     expect(again.status).toBe(409); // the new round is empty
   });

@@ -10,7 +10,7 @@
 import type { Domain, Profile, ResponseLength, Style } from '../../../shared/api/profile';
 import { applyColdStart, contributionFor, CONTRIBUTE_AFTER_FEEDBACK, userClusterPoint } from '../../../shared/personalization/cold-start';
 import type { BudgetPolicy, LedgerCharge } from '../../../shared/privacy/ledger/budget-ledger';
-import { applyCharge } from './privacy-ledger-store';
+import { applyCharge, periodChargeCount } from './privacy-ledger-store';
 import type { ContentPreferences } from '../../../shared/personalization/content-filter';
 import type { ReleasedClusters } from '../../../shared/personalization/population-clusters';
 import { posteriorMean } from '../../../shared/personalization/preference-model';
@@ -208,17 +208,22 @@ export async function learnFromJobFeedback(
   };
 }
 
+/** Population-clustering rounds a user contributes to per budget period. */
+export const CLUSTER_ROUNDS_PER_PERIOD = 1;
+
 /**
  * The user's contribution to population-clustering round `round`, with its charge already on
  * their ledger (`seq`), or null when they may not contribute (too little feedback, already in this
- * round, no embedding) or the charge was refused (budget spent).
+ * round or in {@link CLUSTER_ROUNDS_PER_PERIOD} rounds this period, no embedding) or the charge
+ * was refused (budget spent).
  */
 export async function takeClusterContribution(
   sql: Sql, key: KeySource, owner: string, round: string, charge: LedgerCharge, policy: BudgetPolicy, now: number,
 ): Promise<{ contribution: { point: number[]; style: Partial<Record<Style, number>> }; seq: number } | null> {
   const state = await loadPersonalization(sql, key, owner);
   const contribution = contributionFor(state, round);
-  if (!contribution) return null;
+  // Clustering may take one round's ε per budget period, so the rest stays for personalization.
+  if (!contribution || periodChargeCount(sql, policy, charge.kind) >= CLUSTER_ROUNDS_PER_PERIOD) return null;
   const outcome = applyCharge(sql, charge, policy);
   if (!outcome.ok || outcome.seq === null) return null;
   await writeSealed(sql, key, owner, 'personalization', { ...state, contributedRound: round }, now);

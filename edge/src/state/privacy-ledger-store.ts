@@ -49,6 +49,11 @@ export function applyCharge(sql: Sql, charge: LedgerCharge, policy: BudgetPolicy
   return { ok: decision.ok, seq, period, spent: decision.spentAfter, remaining: decision.remaining, cap: policy.epsilon };
 }
 
+/** Accepted charges of one kind in the current period. */
+export function periodChargeCount(sql: Sql, policy: BudgetPolicy, kind: string, now = new Date()): number {
+  return sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM ledger WHERE period = ? AND kind = ?', periodKey(now, policy.period), kind).one().n;
+}
+
 /** ε spent and left in the current period. */
 export function budgetStatus(sql: Sql, policy: BudgetPolicy, now = new Date()): ChargeOutcome {
   const period = periodKey(now, policy.period);
