@@ -7,6 +7,7 @@
  * mode (tenant setting `private_training`) the job runs DP-SGD and its ε is charged first.
  */
 import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Context } from 'hono';
 import type { FeedbackRequest } from '../../../shared/api/generate';
 import { QUEUE_PREFIX } from '../../../shared/jobs/generate-job';
@@ -16,7 +17,7 @@ import { tenantPrivacy } from '../privacy/tenant-config';
 import type { AppEnv } from '../env';
 import { sanitizeTurns } from '../privacy/sanitize-request';
 import type { OwnedJob } from '../queue/generate-queue';
-import { withRedis } from '../queue/redis-connection';
+import type { RedisStep } from '../queue/redis-connection';
 import type { TrainingExample } from '../state/feedback-records';
 import { userStateStub } from '../state/user-state';
 
@@ -57,26 +58,22 @@ export async function examplesFromFeedback(c: Context<AppEnv>, job: OwnedJob, fe
   return out;
 }
 
+/** How many waiting examples make a batch: `TRAIN_AFTER_EXAMPLES` (default 8), and after a drift alarm {@link REFRESH_AFTER_EXAMPLES}. */
+export function trainingThresholds(env: AppEnv['Bindings']): { normal: number; refresh: number } {
+  const normal = Number((env as unknown as Record<string, string>).TRAIN_AFTER_EXAMPLES) || DEFAULT_TRAIN_AFTER_EXAMPLES;
+  return { normal, refresh: Math.min(normal, REFRESH_AFTER_EXAMPLES) };
+}
+
 /**
- * Stores the feedback's examples and queues training when enough are waiting — or, after a drift
- * alarm (`refreshRequested`), as soon as {@link REFRESH_AFTER_EXAMPLES} wait, so the adapter
- * catches up with the user's new preference. Returns whether it queued.
+ * Queues a `train-adapter` job for a batch the user's UserState object handed over (it keeps the
+ * examples and decides when a batch is full: 8 waiting, or 2 after a drift alarm — the refresh),
+ * on the request's Redis connection. In private mode the run's ε is charged first (and refunded
+ * when queueing fails); a refused charge drops the batch. Returns whether it queued.
  */
-export async function learnFromFeedback(
-  c: Context<AppEnv>, job: OwnedJob, feedback: FeedbackRequest, options: { rejected?: RejectedAnswer | null; refreshRequested?: boolean } = {},
-): Promise<boolean> {
-  const examples = await examplesFromFeedback(c, job, feedback, options.rejected ?? null);
-  if (!examples.length && !options.refreshRequested) return false;
+export async function queueTrainingBatch(c: Context<AppEnv>, step: RedisStep, batch: TrainingExample[], refresh: boolean): Promise<boolean> {
+  if (!batch.length) return false;
   const owner = c.get('ownerKey');
   const state = userStateStub(c.env, owner);
-  const normal = Number((c.env as unknown as Record<string, string>).TRAIN_AFTER_EXAMPLES) || DEFAULT_TRAIN_AFTER_EXAMPLES;
-  const threshold = options.refreshRequested ? Math.min(normal, REFRESH_AFTER_EXAMPLES) : normal;
-  let batch: TrainingExample[] = [];
-  for (const example of examples.length ? examples : [null]) {
-    const { taken } = await state.addTrainingExample(owner, example, threshold);
-    if (taken.length) batch = taken;
-  }
-  if (!batch.length) return false;
   const sft = batch.filter((e) => e.kind === 'sft').map((e) => ({ messages: e.messages, response: e.response }));
   const preferences = batch.filter((e) => e.kind === 'preference').map((e) => ({ messages: e.messages, chosen: e.chosen, rejected: e.rejected }));
   const privacy = await tenantPrivacy(c.env, c.get('tenantKey'));
@@ -100,30 +97,28 @@ export async function learnFromFeedback(
     preferences,
     steps: TRAIN_ADAPTER_DEFAULTS.steps,
     ...(dp ? { dp } : {}),
-    reason: options.refreshRequested ? 'drift_refresh' : 'feedback',
+    reason: refresh ? 'drift_refresh' : 'feedback',
     created_at: new Date().toISOString(),
   };
   try {
-    await queueTraining(c, payload);
+    await step((redis) => queueTraining(redis, payload));
   } catch (error) {
     if (chargeSeq !== null) await state.refundCharge(owner, chargeSeq, 'training job could not be queued');
     throw error;
   }
-  if (options.refreshRequested) await state.clearAdapterRefresh(owner);
+  if (refresh) await state.clearAdapterRefresh(owner);
   return true;
 }
 
-async function queueTraining(c: Context<AppEnv>, payload: TrainAdapterJobInput): Promise<void> {
-  await withRedis(c.env.REDIS_URL, async (redis) => {
-    const queue = new Queue(TRAIN_ADAPTER_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
-    try {
-      // Retries with backoff cover the per-user training lock being held by an earlier job.
-      await queue.add('train-adapter', payload, {
-        jobId: payload.job_id, attempts: 6, backoff: { type: 'exponential', delay: 10_000 },
-        removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
-      });
-    } finally {
-      await queue.close().catch(() => {});
-    }
-  });
+async function queueTraining(redis: Redis, payload: TrainAdapterJobInput): Promise<void> {
+  const queue = new Queue(TRAIN_ADAPTER_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
+  try {
+    // Retries with backoff cover the per-user training lock being held by an earlier job.
+    await queue.add('train-adapter', payload, {
+      jobId: payload.job_id, attempts: 6, backoff: { type: 'exponential', delay: 10_000 },
+      removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+    });
+  } finally {
+    await queue.close().catch(() => {});
+  }
 }

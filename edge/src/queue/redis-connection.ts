@@ -46,15 +46,32 @@ export async function connectRedis(url: string, timeoutMs = REDIS_TIMEOUT_MS): P
 }
 
 /** Runs `fn` with a fresh connection, bounded by `timeoutMs`, and always closes it. */
-export async function withRedis<T>(url: string, fn: (redis: Redis) => Promise<T>, timeoutMs = REDIS_TIMEOUT_MS): Promise<T> {
+export function withRedis<T>(url: string, fn: (redis: Redis) => Promise<T>, timeoutMs = REDIS_TIMEOUT_MS): Promise<T> {
+  return withRedisSession(url, (step) => step(fn), timeoutMs);
+}
+
+/** Runs one bounded step on an open connection, turning connection failures into a 503. */
+export type RedisStep = <T>(fn: (redis: Redis) => Promise<T>) => Promise<T>;
+
+/**
+ * Like {@link withRedis}, but only the Redis steps are bounded by `timeoutMs`, not the work
+ * between them (a Durable Object call, WebCrypto), so one connection serves a whole request
+ * whose other parts may take longer under load. Always closes the connection.
+ */
+export async function withRedisSession<T>(url: string, fn: (step: RedisStep) => Promise<T>, timeoutMs = REDIS_TIMEOUT_MS): Promise<T> {
   const redis = await connectRedis(url, timeoutMs);
-  try {
-    return await withTimeout(fn(redis), timeoutMs, 'redis command');
-  } catch (error) {
-    if (error instanceof Error && /timed out|Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable/i.test(error.message)) {
-      throw unavailable('queue is unavailable, retry shortly');
+  const step: RedisStep = async (f) => {
+    try {
+      return await withTimeout(f(redis), timeoutMs, 'redis command');
+    } catch (error) {
+      if (error instanceof Error && /timed out|Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable/i.test(error.message)) {
+        throw unavailable('queue is unavailable, retry shortly');
+      }
+      throw error;
     }
-    throw error;
+  };
+  try {
+    return await fn(step);
   } finally {
     redis.disconnect();
   }

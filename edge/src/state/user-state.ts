@@ -143,16 +143,24 @@ export class UserState extends DurableObject<EdgeEnv> {
 
   /**
    * Records feedback on a job and learns from it at once (`signal`), so the next request reflects
-   * it; returns the count, any drift found and whether an adapter refresh is waiting.
+   * it; keeps the training examples it yields and hands over a batch once `normal` are waiting
+   * (`refresh` after a drift alarm, which also flushes a batch without a new example). Returns the
+   * count, any drift, whether an adapter refresh is waiting, the batch taken, and whether the user
+   * may contribute to population clustering.
    */
-  async addFeedback(
-    owner: string, entry: Omit<FeedbackRecord, 'created_at'>, signal: FeedbackSignal,
-  ): Promise<{ count: number; drift: DriftDirection | null; refreshRequested: boolean; mayContribute: boolean; contributedRound: string | null }> {
+  async addFeedback(owner: string, entry: Omit<FeedbackRecord, 'created_at'>, signal: FeedbackSignal, training: { examples: TrainingExample[]; normal: number; refresh: number }) {
     this.bind(owner);
-    const count = await insertFeedback(this.sql(), await this.key(owner), owner, entry);
+    const key = await this.key(owner);
+    const count = await insertFeedback(this.sql(), key, owner, entry);
     const profile = await this.getProfile(owner);
     const learned = await this.serialized(() => learnFromJobFeedback(this.sql(), this.keySource(owner), owner, profile, signal, Date.now()));
-    return { count, ...learned };
+    const take = learned.refreshRequested ? training.refresh : training.normal;
+    let taken: TrainingExample[] = [];
+    for (const example of training.examples.length ? training.examples : learned.refreshRequested ? [null] : []) {
+      const kept = await keepTrainingExample(this.sql(), key, owner, example, take);
+      if (kept.taken.length) taken = kept.taken;
+    }
+    return { count, ...learned, taken };
   }
 
   /** Charges and returns the user's contribution to a population-clustering round (see `takeClusterContribution`). */
@@ -187,16 +195,6 @@ export class UserState extends DurableObject<EdgeEnv> {
     this.bind(owner);
     const key = this.keySource(owner);
     return { state: await loadPersonalization(this.sql(), key, owner), memories: (await loadMemories(this.sql(), key, owner)).items.length, budget: budgetStatus(this.sql(), policy) };
-  }
-
-  /**
-   * Keeps a training example derived from feedback (texts already pseudonymized, sealed here;
-   * null keeps nothing) and returns how many are waiting; with `take`, also removes and returns
-   * up to that many, oldest first, once at least that many wait.
-   */
-  async addTrainingExample(owner: string, example: TrainingExample | null, take = 0): Promise<{ pending: number; taken: TrainingExample[] }> {
-    this.bind(owner);
-    return keepTrainingExample(this.sql(), await this.key(owner), owner, example, take);
   }
 
   /** Feedback entries, newest first. */
