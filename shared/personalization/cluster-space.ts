@@ -19,7 +19,7 @@
 import { STYLES, type Style } from '../api/profile';
 import { createSeededRng } from '../random/seeded-rng';
 import { PREFERENCE_ATTRIBUTES, createPreferenceState, posteriorMean, type PreferenceState } from './preference-model';
-import { DEFAULT_EMBEDDING_DIM } from './text-embedding';
+import { cosineSimilarity, DEFAULT_EMBEDDING_DIM } from './text-embedding';
 import { buildUserEmbedding, type PreferenceMeans } from './user-embedding';
 
 /** Dimension of the cluster space. */
@@ -97,19 +97,8 @@ export function initialCentroids(dim: number = DEFAULT_EMBEDDING_DIM): number[][
   return STYLES.map((style) => Array.from(projectToClusterSpace(buildUserEmbedding({ preferences: prototypeMeans(style) }, { dim }))));
 }
 
-/** Cosine of two equal-length vectors; 0 when either is zero. */
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new RangeError(`vectors differ in length: ${a.length} vs ${b.length}`);
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
-}
+/** Cosine of two equal-length vectors; 0 when either is zero (`cosineSimilarity` of text-embedding.ts). */
+export const cosine = cosineSimilarity;
 
 /** Index of the centroid with the largest cosine to `point` (the first on a tie); −1 for no centroids. */
 export function nearestIndex(centroids: readonly ArrayLike<number>[], point: ArrayLike<number>): number {
