@@ -1,9 +1,9 @@
 /** @module shared/personalization/memory-store.test Budgeted memory: eviction, removal, ranked search, the POST body schema. */
 import { describe, expect, it } from 'vitest';
 import { validationError } from '../api/errors';
-import { addMemory, DEFAULT_MEMORY_BUDGET_BYTES, memoryBytes, memoryInputSchema, memoryItemSchema, type MemoryItem, type MemoryState, removeMemory, searchMemories } from './memory-store';
+import { addMemory, contextualQuery, DEFAULT_MEMORY_BUDGET_BYTES, memoryBytes, memoryInputSchema, memoryItemSchema, type MemoryItem, type MemoryState, removeMemory, searchMemories } from './memory-store';
 import { embedText } from './text-embedding';
-import { toStoredEmbedding } from './user-embedding';
+import { toStoredEmbedding, updateInteractionMean } from './user-embedding';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 0, 31);
@@ -153,5 +153,25 @@ describe('memoryInputSchema', () => {
       expect(result.success).toBe(false);
       if (!result.success) expect(validationError(result.error.issues).error.field).toBe(field);
     }
+  });
+});
+
+describe('contextualQuery', () => {
+  const state = build([memory('run', 'I am training for the Berlin marathon in April, running four times a week'), memory('cat', 'My cat is called Tom and hates the vacuum')]);
+  const interests = updateInteractionMean(updateInteractionMean(null, embedText('How long should my marathon training long run be?')), embedText('Is running four times a week too much before a marathon?')).mean;
+
+  it('finds what the conversation was about for a vague follow-up, which the prompt alone does not', () => {
+    const vague = embedText('What should I change this week?');
+    expect(searchMemories(state, vague, { now: NOW, minScore: 0.25 })).toEqual([]);
+    const hits = searchMemories(state, contextualQuery(vague, interests), { now: NOW, minScore: 0.25 });
+    expect(hits.map((h) => h.item.id)).toEqual(['run']);
+  });
+
+  it('keeps a clear prompt\'s own match first, and uses the prompt alone without a history', () => {
+    const clear = embedText('What is my cat called?');
+    expect(searchMemories(state, contextualQuery(clear, interests), { now: NOW, minScore: 0.1 })[0].item.id).toBe('cat');
+    expect(contextualQuery(clear, null)).toBe(clear);
+    const mixed = contextualQuery(clear, interests);
+    expect(Math.hypot(...mixed)).toBeCloseTo(1, 5);
   });
 });

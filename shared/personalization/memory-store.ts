@@ -7,7 +7,7 @@
  * Object, a queue consumer or a test; nothing here reads the clock (pass `now`).
  */
 import { z } from 'zod';
-import { cosineSimilarity } from './text-embedding';
+import { cosineSimilarity, normalizeL2 } from './text-embedding';
 import { type StoredEmbedding, dequantize, fromStoredEmbedding } from './user-embedding';
 
 export const MEMORY_KINDS = ['fact', 'interaction'] as const;
@@ -152,4 +152,23 @@ export function searchMemories(state: MemoryState, queryEmbedding: ArrayLike<num
   }
   hits.sort((a, b) => b.score - a.score || b.item.createdAt - a.item.createdAt);
   return hits.slice(0, k);
+}
+
+/** Weight of the user's running interaction mean in a retrieval query (the prompt counts 1). */
+export const CONTEXT_QUERY_WEIGHT = 0.5;
+
+/**
+ * The query for memory retrieval: the prompt's embedding tilted toward the user's recent
+ * interests (the running mean of their prompt embeddings), so a short follow-up such as "and the
+ * second one?" still finds what the conversation was about. A prompt without words falls back to
+ * the interests alone; without a history the prompt is used as it is.
+ *
+ * @example searchMemories(memories, contextualQuery(embedText(prompt), interactionMean), { now })
+ */
+export function contextualQuery(prompt: Float32Array, interactionMean: Float32Array | null, weight = CONTEXT_QUERY_WEIGHT): Float32Array {
+  if (!interactionMean || !interactionMean.some((x) => x !== 0)) return prompt;
+  if (interactionMean.length !== prompt.length) throw new RangeError(`interaction mean has ${interactionMean.length} dimensions, the prompt ${prompt.length}`);
+  const mixed = new Float32Array(prompt.length);
+  for (let i = 0; i < prompt.length; i++) mixed[i] = prompt[i] + weight * interactionMean[i];
+  return normalizeL2(mixed);
 }

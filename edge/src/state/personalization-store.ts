@@ -15,7 +15,8 @@ import type { ContentPreferences } from '../../../shared/personalization/content
 import type { ReleasedClusters } from '../../../shared/personalization/population-clusters';
 import { posteriorMean } from '../../../shared/personalization/preference-model';
 import type { DomainClassification } from '../../../shared/personalization/domain-classifier';
-import type { MemoryState } from '../../../shared/personalization/memory-store';
+import { contextualQuery, type MemoryState } from '../../../shared/personalization/memory-store';
+import { dequantize, fromStoredEmbedding } from '../../../shared/personalization/user-embedding';
 import type { DriftDirection } from '../../../shared/personalization/page-hinkley';
 import {
   clearAdapterRefresh, learnFromFeedback, noteInteraction, restorePersonalizationState, takeAdaptationTimes, type PersonalizationState,
@@ -126,7 +127,7 @@ export async function beginInteraction(sql: Sql, key: KeySource, owner: string, 
   if (input.personalize) {
     const memories = input.useMemories ? await loadMemories(sql, key, owner) : null;
     plan = planPersonalization({
-      preferences: state.preferences, profile, domain, memories, queryEmbedding: input.embedding, now,
+      preferences: state.preferences, profile, domain, memories, queryEmbedding: contextualQuery(input.embedding, interactionMeanOf(state)), now,
       rng: () => secureRandom.uniformOpen(), learnedAttributes: input.learnedAttributes,
     });
     await recordJobChoice(sql, key, owner, input.jobId, choiceAttributes(plan.choice), now);
@@ -140,6 +141,11 @@ export async function beginInteraction(sql: Sql, key: KeySource, owner: string, 
     personalized: plan !== null, domain, system: plan?.system ?? null, memoryTexts: plan?.memoryTexts ?? [], adaptationMs,
     styleWeights, content: profile?.content ?? null, bestOf: profile?.best_of ?? null, clusterPoint: point ? Array.from(point) : null,
   };
+}
+
+/** The user's running mean of prompt embeddings, or null before their first prompt with words. */
+function interactionMeanOf(state: PersonalizationState): Float32Array | null {
+  return state.interactionMean ? dequantize(fromStoredEmbedding(state.interactionMean)) : null;
 }
 
 async function recordJobChoice(sql: Sql, key: KeySource, owner: string, jobId: string, attributes: PreferenceAttributes, now: number): Promise<void> {
