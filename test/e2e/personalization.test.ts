@@ -9,56 +9,41 @@
  * the prompt and reports completion to the edge. The messages the model would see are read from
  * the queued job in Redis.
  */
-import { Queue, Worker } from 'bullmq';
-import Redis from 'ioredis';
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
 import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminMetricsSchema } from '../../shared/api/admin-metrics';
 import { insightsSchema, type Insights } from '../../shared/api/insights';
 import { userStorageKey } from '../../shared/crypto/hmac';
-import { GENERATE_QUEUE, QUEUE_PREFIX, type GenerateJob } from '../../shared/jobs/generate-job';
+import { QUEUE_PREFIX, type GenerateJob } from '../../shared/jobs/generate-job';
 import { TRAIN_ADAPTER_QUEUE } from '../../shared/jobs/train-adapter-job';
 import { localHour } from '../../shared/personalization/interaction-analytics';
-import { buildEdgeBundle, createTestIssuer, startEdge, TEST_SECRETS, type TestIssuer } from './edge-harness';
-import { startEchoWorker } from './echo-worker';
+import { TEST_SECRETS } from './edge-harness';
+import { startEchoEdge, type CallInit as Init, type EchoEdge } from './echo-edge';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/8';
 const EMAIL = 'jane.doe@example.com';
 
+let edge: EchoEdge;
 let url: string;
 let mf: Miniflare;
-let issuer: TestIssuer;
 let redis: Redis;
 let queue: Queue;
-let echo: Worker;
 let trainQueue: Queue;
 
 beforeAll(async () => {
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  await redis.flushdb();
-  const [script, iss] = await Promise.all([buildEdgeBundle(), createTestIssuer()]);
-  issuer = iss;
-  ({ url, mf } = await startEdge(script, { redisUrl: REDIS_URL, jwks: issuer.jwks }));
-  queue = new Queue(GENERATE_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
+  edge = await startEchoEdge({ redisUrl: REDIS_URL, echo: { answer: (job) => `You said: ${job.messages.at(-1)!.content}` } });
+  ({ url, mf, redis, queue } = edge);
   trainQueue = new Queue(TRAIN_ADAPTER_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
-  echo = startEchoWorker({ redisUrl: REDIS_URL, edgeUrl: url, answer: (job) => `You said: ${job.messages.at(-1)!.content}` });
 }, 180_000);
 
 afterAll(async () => {
-  await echo?.close();
-  await queue?.close();
   await trainQueue?.close();
-  await mf?.dispose();
-  await redis?.quit();
+  await edge?.close();
 });
 
-type Init = RequestInit & { json?: unknown; tenant?: string; scope?: string };
-async function call(path: string, user: string, init: Init = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  headers.set('authorization', `Bearer ${await issuer.token({ user, tenant: init.tenant, scope: init.scope })}`);
-  if (init.json !== undefined) headers.set('content-type', 'application/json');
-  return fetch(`${url}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
-}
+const call = (path: string, user: string, init: Init = {}) => edge.call(path, user, init);
 const body = async <T = Record<string, any>>(res: Response) => (await res.json()) as T;
 
 async function generate(user: string, prompt: string, extra: Record<string, unknown> = {}, init: Init = {}): Promise<string> {

@@ -8,16 +8,16 @@
  * its result (standing in for the model, which would not reproduce placeholders on demand), so
  * that restoration is observable. The model path itself is covered by platform.test.ts.
  */
-import { Queue, Worker } from 'bullmq';
-import Redis from 'ioredis';
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
 import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_PREFIX } from '../../shared/jobs/generate-job';
 import { pureCharge } from '../../shared/privacy/ledger/charge-builders';
 import { TRAIN_ADAPTER_QUEUE } from '../../shared/jobs/train-adapter-job';
 import { privatePhases, privateTrainingEpsilon } from '../../shared/jobs/train-adapter-plan';
-import { buildEdgeBundle, createTestIssuer, startEdge, type TestIssuer } from './edge-harness';
-import { startEchoWorker } from './echo-worker';
+import type { TestIssuer } from './edge-harness';
+import { startEchoEdge, type CallInit, type EchoEdge } from './echo-edge';
 import { waitFor } from './stack-harness';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/5';
@@ -30,37 +30,26 @@ const PII = {
 };
 const PROMPT = `My name is ${PII.name}. Email me at ${PII.email} or call ${PII.phone}. Charge card ${PII.card}; refunds to IBAN ${PII.iban}.`;
 
+let edge: EchoEdge;
 let url: string;
 let mf: Miniflare;
 let issuer: TestIssuer;
 let redis: Redis;
-let echo: Worker;
 
 beforeAll(async () => {
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  await redis.flushdb();
-  const [script, iss] = await Promise.all([buildEdgeBundle(), createTestIssuer()]);
-  issuer = iss;
-  ({ url, mf } = await startEdge(script, { redisUrl: REDIS_URL, jwks: issuer.jwks }));
   // Report completion 50 ms after the job returns, as a worker does once BullMQ has stored the result.
-  echo = startEchoWorker({
-    redisUrl: REDIS_URL, edgeUrl: url, chunk: 3, reportDelayMs: 50, concurrency: 1,
-    answer: (job) => `You said: ${job.messages.at(-1)!.content} Also write to someone.else@othermail.example.com`,
+  edge = await startEchoEdge({
+    redisUrl: REDIS_URL,
+    echo: { chunk: 3, reportDelayMs: 50, concurrency: 1, answer: (job) => `You said: ${job.messages.at(-1)!.content} Also write to someone.else@othermail.example.com` },
   });
+  ({ url, mf, issuer, redis } = edge);
 }, 180_000);
 
 afterAll(async () => {
-  await echo?.close();
-  await mf?.dispose();
-  await redis?.quit();
+  await edge?.close();
 });
 
-async function call(path: string, user: string, init: RequestInit & { json?: unknown; tenant?: string; scope?: string } = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  headers.set('authorization', `Bearer ${await issuer.token({ user, tenant: init.tenant, scope: init.scope })}`);
-  if (init.json !== undefined) headers.set('content-type', 'application/json');
-  return fetch(`${url}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
-}
+const call = (path: string, user: string, init: CallInit = {}) => edge.call(path, user, init);
 
 async function everythingInRedis(): Promise<string> {
   const parts: string[] = [];

@@ -5,50 +5,39 @@
  * worker's own side of selection and mixing is tested in gpu-worker/); what the model would be
  * asked to do is read from the queued job.
  */
-import { Queue, Worker } from 'bullmq';
-import Redis from 'ioredis';
+import type { Queue } from 'bullmq';
+import type Redis from 'ioredis';
 import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantStorageKey } from '../../shared/crypto/hmac';
-import { GENERATE_QUEUE, QUEUE_PREFIX, type GenerateJob } from '../../shared/jobs/generate-job';
+import type { GenerateJob } from '../../shared/jobs/generate-job';
 import { EXPERT_REGISTRY_KEY, expertClustersKey, registerExpert } from '../../shared/personalization/expert-registry';
 import { CLUSTER_PRIOR_STRENGTH, type ReleasedClusters } from '../../shared/personalization/population-clusters';
-import { buildEdgeBundle, createTestIssuer, startEdge, TEST_SECRETS, type TestIssuer } from './edge-harness';
-import { startEchoWorker } from './echo-worker';
+import { TEST_SECRETS } from './edge-harness';
+import { startEchoEdge, type CallInit, type EchoEdge } from './echo-edge';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/15';
 const TENANT = 'acme';
-let url: string;
+let edge: EchoEdge;
 let mf: Miniflare;
-let issuer: TestIssuer;
 let redis: Redis;
 let queue: Queue;
-let echo: Worker;
 
 beforeAll(async () => {
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  await redis.flushdb();
-  const [script, iss] = await Promise.all([buildEdgeBundle(), createTestIssuer()]);
-  issuer = iss;
-  ({ url, mf } = await startEdge(script, { redisUrl: REDIS_URL, jwks: issuer.jwks, vars: { EXPERT_REGISTRY_TTL_MS: '0', CLUSTER_ROUND_SIZE: '3', CLUSTER_EPSILON_PER_ROUND: '0.2' } }));
-  queue = new Queue(GENERATE_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
-  echo = startEchoWorker({ redisUrl: REDIS_URL, edgeUrl: url, answer: (job) => `You said: ${job.messages.at(-1)!.content}` });
+  edge = await startEchoEdge({
+    redisUrl: REDIS_URL,
+    vars: { EXPERT_REGISTRY_TTL_MS: '0', CLUSTER_ROUND_SIZE: '3', CLUSTER_EPSILON_PER_ROUND: '0.2' },
+    echo: { answer: (job) => `You said: ${job.messages.at(-1)!.content}` },
+  });
+  ({ mf, redis, queue } = edge);
 }, 180_000);
 
 afterAll(async () => {
-  await echo?.close();
-  await queue?.close();
-  await mf?.dispose();
-  await redis?.quit();
+  await edge?.close();
 });
 
-type Init = RequestInit & { json?: unknown; scope?: string };
-async function call(path: string, user: string, init: Init = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  headers.set('authorization', `Bearer ${await issuer.token({ user, tenant: TENANT, scope: init.scope })}`);
-  if (init.json !== undefined) headers.set('content-type', 'application/json');
-  return fetch(`${url}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
-}
+/** Every request is made in the fixed tenant. */
+const call = (path: string, user: string, init: Omit<CallInit, 'tenant'> = {}) => edge.call(path, user, { ...init, tenant: TENANT });
 const json = async (res: Response) => (await res.json()) as Record<string, any>;
 async function generate(user: string, prompt: string, extra: Record<string, unknown> = {}): Promise<GenerateJob> {
   const res = await call('/v1/generate', user, { method: 'POST', json: { prompt, max_tokens: 8, ...extra } });
