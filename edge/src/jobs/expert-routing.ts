@@ -46,7 +46,13 @@ export async function routeJobExperts(
   const ttl = vars.EXPERT_REGISTRY_TTL_MS !== undefined ? Number(vars.EXPERT_REGISTRY_TTL_MS) : DEFAULT_REGISTRY_TTL_MS;
   const experts = expertsForTenant(await registry(redis, ttl, Date.now()), tenantKey).filter((e) => relevant(e, classification, clusterPoint));
   if (!experts.length) return [];
-  return routeExperts(experts, {
-    domainProbabilities: classification.probabilities, k: ROUTED_EXPERTS, ...(clusterPoint ? { userEmbedding: Float32Array.from(clusterPoint) } : {}),
-  });
+  try {
+    return routeExperts(experts, {
+      domainProbabilities: classification.probabilities, k: ROUTED_EXPERTS, ...(clusterPoint ? { userEmbedding: Float32Array.from(clusterPoint) } : {}),
+    });
+  } catch (error) {
+    // A registry entry the router refuses (e.g. a centroid of another dimension) must not fail the request.
+    console.error(JSON.stringify({ level: 'warn', msg: 'expert routing skipped', error: error instanceof Error ? error.message : String(error) }));
+    return [];
+  }
 }
