@@ -34,7 +34,8 @@ async function registry(redis: Redis, ttlMs: number, now: number): Promise<Regis
 
 function relevant(expert: Expert, classification: DomainClassification, point: number[] | null): boolean {
   if (expert.kind === 'domain') return (classification.probabilities[expert.domain!] ?? 0) >= MIN_EXPERT_SCORE;
-  return point !== null && cosine(point, expert.centroid!) >= MIN_EXPERT_SCORE;
+  // A centroid of another dimension than the cluster space cannot match anyone.
+  return point !== null && expert.centroid!.length === point.length && cosine(point, expert.centroid!) >= MIN_EXPERT_SCORE;
 }
 
 /** The experts (ids and weights summing to 1) a job is served with; [] when none is relevant. */
