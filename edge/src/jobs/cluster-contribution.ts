@@ -10,7 +10,7 @@
  * `attune experts train-clusters` reads it to train one adapter per cluster.
  *
  * Settings (Worker vars): `CLUSTER_EPSILON_PER_ROUND` (ε each contributor pays per round, at the
- * tenant's δ; default 0.2) and `CLUSTER_ROUND_SIZE` (contributions that close a round; default 100).
+ * tenant's δ; default 0.2) and `CLUSTER_ROUND_SIZE` (contributions that close a round; default 1000).
  */
 import { CONTRIBUTE_AFTER_FEEDBACK } from '../../../shared/personalization/cold-start';
 import { expertClustersKey } from '../../../shared/personalization/expert-registry';
@@ -24,7 +24,12 @@ import { userStateStub } from '../state/user-state';
 
 /** ε per round at δ = 1e-6: about the least the ledger's Rényi orders (≤ 63) can account (0.1 is out of reach). */
 export const DEFAULT_CLUSTER_EPSILON_PER_ROUND = 0.2;
-export const DEFAULT_CLUSTER_ROUND_SIZE = 100;
+/**
+ * Contributions per round. With σ·√3 ≈ 40 of noise on every sum (ε 0.2), a cluster's style prior
+ * says something only with a few hundred members: the simulation's rounds of 100 released two
+ * clusters too thin to use and two whose priors were mostly noise (docs/personalization.md).
+ */
+export const DEFAULT_CLUSTER_ROUND_SIZE = 1000;
 export { CONTRIBUTE_AFTER_FEEDBACK };
 
 /** The tenant's PopulationClusters object. */
