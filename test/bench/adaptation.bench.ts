@@ -49,7 +49,9 @@ async function atTheEdge(): Promise<{ feedback: number[]; next: number[] }> {
   const { url, mf } = await startEdge(script, { redisUrl: REDIS_URL, jwks: issuer.jwks });
   const echo = startEchoWorker({ redisUrl: REDIS_URL, edgeUrl: url, answer: () => 'ok' });
   const token = await issuer.token({ user: 'bench-user' });
+  // A request that does not answer within 30 s fails the benchmark instead of hanging it.
   const call = (path: string, json?: unknown) => fetch(`${url}${path}`, {
+    signal: AbortSignal.timeout(30_000),
     method: json === undefined ? 'GET' : 'POST',
     headers: { authorization: `Bearer ${token}`, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
     body: json === undefined ? undefined : JSON.stringify(json),
