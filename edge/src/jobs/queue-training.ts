@@ -1,7 +1,7 @@
 /**
  * @module edge/jobs/queue-training
- * Learning from feedback: turns ratings, thumbs, choices, edits and preferred responses into
- * training examples for the user's adapter (pseudonymized like every request: the preferred response passes the same PII
+ * Learning from feedback, in the background of `POST /v1/feedback`: turns ratings, thumbs,
+ * choices, edits and preferred responses into training examples for the user's adapter (pseudonymized like every request: the preferred response passes the same PII
  * step; the job's own messages and answer already hold placeholders), keeps them sealed in the
  * user's UserState object, and queues a `train-adapter` job once enough have gathered. In private
  * mode (tenant setting `private_training`) the job runs DP-SGD and its ε is charged first.
@@ -16,8 +16,8 @@ import { noiseForPrivateTraining, privatePhases, privateTrainingCharge, privateT
 import { tenantPrivacy } from '../privacy/tenant-config';
 import type { AppEnv } from '../env';
 import { sanitizeTurns } from '../privacy/sanitize-request';
-import type { OwnedJob } from '../queue/generate-queue';
-import type { RedisStep } from '../queue/redis-connection';
+import { readOwnedJob, type OwnedJob } from '../queue/generate-queue';
+import { withRedisSession, type RedisStep } from '../queue/redis-connection';
 import type { TrainingExample } from '../state/feedback-records';
 import { userStateStub } from '../state/user-state';
 
@@ -33,22 +33,31 @@ export interface RejectedAnswer {
 }
 
 /**
- * The examples one piece of feedback yields (texts pseudonymized: the user's own texts pass the
- * same PII step as a prompt; the jobs' messages and answers already hold placeholders):
+ * The user's own text in a feedback (an edit, else a preferred response), pseudonymized like a
+ * prompt, or null. Runs before the `202`, so a text too full of personal data is refused (`400`
+ * naming the field) instead of dropped later.
+ */
+export async function sanitizedWrittenResponse(c: Context<AppEnv>, feedback: FeedbackRequest): Promise<string | null> {
+  const written = feedback.edited_response ?? feedback.preferred_response;
+  if (written === undefined) return null;
+  const field = feedback.edited_response !== undefined ? 'edited_response' : 'preferred_response';
+  return (await sanitizeTurns(c, [{ role: 'assistant', content: written }], field)).messages[0].content;
+}
+
+/**
+ * The examples one piece of feedback yields (texts pseudonymized: `written` already passed the PII
+ * step; the jobs' messages and answers hold placeholders):
  * - a preferred response or an edit: SFT on it, and a preference pair over the job's answer;
  * - a choice: a preference pair of this job's answer over the other job's, and SFT on it;
  * - a rating of 4–5 or thumbs up: SFT on the answer.
  */
-export async function examplesFromFeedback(c: Context<AppEnv>, job: OwnedJob, feedback: FeedbackRequest, rejected: RejectedAnswer | null = null): Promise<TrainingExample[]> {
+export function examplesFromFeedback(job: OwnedJob, feedback: FeedbackRequest, written: string | null, rejected: RejectedAnswer | null = null): TrainingExample[] {
   const messages = job.data.messages;
   const answer = job.result?.text;
-  const written = feedback.edited_response ?? feedback.preferred_response;
   const out: TrainingExample[] = [];
-  if (written !== undefined) {
-    const field = feedback.edited_response !== undefined ? 'edited_response' : 'preferred_response';
-    const better = (await sanitizeTurns(c, [{ role: 'assistant', content: written }], field)).messages[0].content;
-    out.push({ kind: 'sft', messages, response: better });
-    if (answer && answer !== better) out.push({ kind: 'preference', messages, chosen: better, rejected: answer });
+  if (written !== null) {
+    out.push({ kind: 'sft', messages, response: written });
+    if (answer && answer !== written) out.push({ kind: 'preference', messages, chosen: written, rejected: answer });
   } else if (answer && rejected && rejected.text !== answer) {
     out.push({ kind: 'preference', messages, chosen: answer, rejected: rejected.text });
     out.push({ kind: 'sft', messages, response: answer });
@@ -56,6 +65,25 @@ export async function examplesFromFeedback(c: Context<AppEnv>, job: OwnedJob, fe
     out.push({ kind: 'sft', messages, response: answer });
   }
   return out;
+}
+
+/**
+ * Background half of `POST /v1/feedback` (after the `202`): reads the job(s) from Redis, derives
+ * the training examples, hands them to the user's UserState object, which keeps them and returns a
+ * batch once enough are waiting (8, or 2 after a drift alarm: the adapter refresh), and queues the
+ * batch. A job already gone from Redis (kept 24 h) yields no example. Returns whether it queued.
+ */
+export async function gatherTraining(c: Context<AppEnv>, feedback: FeedbackRequest, written: string | null, refreshRequested: boolean): Promise<boolean> {
+  const owner = c.get('ownerKey');
+  return withRedisSession(c.env.REDIS_URL, async (step) => {
+    const [job, rejectedJob] = await step((redis) => Promise.all([
+      readOwnedJob(redis, feedback.job_id, owner), feedback.chosen_over ? readOwnedJob(redis, feedback.chosen_over, owner) : Promise.resolve(null),
+    ]));
+    const examples = job ? examplesFromFeedback(job, feedback, written, rejectedJob?.result ? { text: rejectedJob.result.text } : null) : [];
+    if (!examples.length && !refreshRequested) return false;
+    const { taken, refresh } = await userStateStub(c.env, owner).addTrainingExamples(owner, examples, trainingThresholds(c.env));
+    return queueTrainingBatch(c, step, taken, refresh);
+  });
 }
 
 /** How many waiting examples make a batch: `TRAIN_AFTER_EXAMPLES` (default 8), and after a drift alarm {@link REFRESH_AFTER_EXAMPLES}. */

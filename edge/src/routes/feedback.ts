@@ -2,31 +2,31 @@
  * @module edge/routes/feedback
  * `POST /v1/feedback`: what the caller thought of one of their jobs — a 1–5 rating, thumbs up or
  * down, a choice between two of their responses (`chosen_over`), or their own edit
- * (`edited_response`) — optionally with a preferred response and a comment, stored in their
- * UserState object. In the same call the object learns from it in real time: the preference
- * posteriors credit the template attributes the jobs were generated with, and ratings and thumbs
- * feed the satisfaction stream's Page-Hinkley detector (personalization-store.ts), so the caller's
- * next request already reflects it. Good responses, choices, edits and preferred responses also
- * become training examples for the user's adapter; after a drift alarm a refresh of the adapter is
- * queued as soon as two examples wait (queue-training.ts).
+ * (`edited_response`) — optionally with a preferred response and a comment. Before the `202`, one
+ * call to the caller's UserState object checks the job is theirs, stores the feedback (sealed) and
+ * learns from it: the preference posteriors credit the template attributes the jobs were
+ * generated with, and ratings and thumbs feed the satisfaction stream's Page-Hinkley detector
+ * (personalization-store.ts), so the caller's next request already reflects it. After the `202`,
+ * in the background, the feedback's training examples are kept and a `train-adapter` job is
+ * queued once enough wait (queue-training.ts; after a drift, two), and a user with enough feedback
+ * contributes to the tenant's population clustering (cluster-contribution.ts).
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { feedbackRequestSchema, type FeedbackRequest } from '../../../shared/api/generate';
 import type { AppEnv } from '../env';
 import { ApiHttpError } from '../http/api-error';
 import { readOwnedJob } from '../queue/generate-queue';
-import { withRedisSession } from '../queue/redis-connection';
+import { withRedis } from '../queue/redis-connection';
 import type { FeedbackRecord } from '../state/feedback-records';
 import { userStateStub } from '../state/user-state';
 import { afterFeedback } from '../jobs/cluster-contribution';
 import { feedbackSignal } from '../jobs/feedback-signal';
-import { examplesFromFeedback, queueTrainingBatch, trainingThresholds } from '../jobs/queue-training';
+import { gatherTraining, sanitizedWrittenResponse } from '../jobs/queue-training';
 import { authedErrors, notFound, unavailableResponse } from './route-helpers';
 
 const acceptedSchema = z.object({
   accepted: z.literal(true),
-  feedback_count: z.number().int(),
-  training_queued: z.boolean().describe('true when this feedback completed a batch and an adapter training job was queued'),
+  feedback_count: z.number().int().describe('the caller\'s feedback entries so far'),
 });
 
 export function registerFeedbackRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -34,26 +34,23 @@ export function registerFeedbackRoutes(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'post', path: '/v1/feedback', summary: 'Say what you thought of a response: a rating, thumbs, a choice between two responses, or your own edit',
       request: { body: { required: true, content: { 'application/json': { schema: feedbackRequestSchema } } } },
-      responses: { 202: { description: 'recorded', content: { 'application/json': { schema: acceptedSchema } } }, ...authedErrors, ...notFound, ...unavailableResponse },
+      responses: { 202: { description: 'recorded and learned from', content: { 'application/json': { schema: acceptedSchema } } }, ...authedErrors, ...notFound, ...unavailableResponse },
     }),
     async (c) => {
       const body = c.req.valid('json');
       const ownerKey = c.get('ownerKey');
-      // One Redis connection and one UserState call on the common path (the < 20 ms target).
-      const { count, trainingQueued } = await withRedisSession(c.env.REDIS_URL, async (step) => {
-        const [job, rejectedJob] = await step((redis) => Promise.all([
-          readOwnedJob(redis, body.job_id, ownerKey), body.chosen_over ? readOwnedJob(redis, body.chosen_over, ownerKey) : Promise.resolve(null),
-        ]));
-        if (!job) throw new ApiHttpError(404, 'not_found', `no job ${body.job_id}`, 'job_id');
-        if (body.chosen_over && !rejectedJob) throw new ApiHttpError(404, 'not_found', `no job ${body.chosen_over}`, 'chosen_over');
-        const examples = await examplesFromFeedback(c, job, body, rejectedJob?.result ? { text: rejectedJob.result.text } : null);
-        const learned = await userStateStub(c.env, ownerKey).addFeedback(ownerKey, feedbackRecord(body), feedbackSignal(body, job.result?.text), {
-          examples, ...trainingThresholds(c.env),
-        });
-        afterFeedback(c.env, c.executionCtx, c.get('tenantKey'), ownerKey, learned);
-        return { count: learned.count, trainingQueued: await queueTrainingBatch(c, step, learned.taken, learned.refreshRequested) };
-      });
-      return c.json({ accepted: true as const, feedback_count: count, training_queued: trainingQueued }, 202);
+      const written = await sanitizedWrittenResponse(c, body);
+      // Only an edit needs the answer before the 202 (its length is compared with the edit's).
+      const answer = body.edited_response !== undefined ? (await withRedis(c.env.REDIS_URL, (redis) => readOwnedJob(redis, body.job_id, ownerKey)))?.result?.text : undefined;
+      const learned = await userStateStub(c.env, ownerKey).addFeedback(ownerKey, feedbackRecord(body), feedbackSignal(body, answer));
+      if (learned.missing) throw new ApiHttpError(404, 'not_found', `no job ${body[learned.missing]}`, learned.missing);
+      // Training examples and population clustering follow in the background: the 202 waits only
+      // for the posterior update (one UserState call; the < 20 ms target).
+      c.executionCtx.waitUntil(gatherTraining(c, body, written, learned.refreshRequested).catch((error: unknown) => {
+        console.error(JSON.stringify({ level: 'warn', msg: 'training examples from feedback not kept', error: error instanceof Error ? error.message : String(error) }));
+      }));
+      afterFeedback(c.env, c.executionCtx, c.get('tenantKey'), ownerKey, learned);
+      return c.json({ accepted: true as const, feedback_count: learned.count }, 202);
     },
   );
 }

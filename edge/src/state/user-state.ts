@@ -142,25 +142,35 @@ export class UserState extends DurableObject<EdgeEnv> {
   }
 
   /**
-   * Records feedback on a job and learns from it at once (`signal`), so the next request reflects
-   * it; keeps the training examples it yields and hands over a batch once `normal` are waiting
-   * (`refresh` after a drift alarm, which also flushes a batch without a new example). Returns the
-   * count, any drift, whether an adapter refresh is waiting, the batch taken, and whether the user
-   * may contribute to population clustering.
+   * Records feedback on one of the user's jobs and learns from it at once (`signal`), so the next
+   * request reflects it. Refuses (`missing`) a job the user does not own — the feedback's job or
+   * the other job of a choice. Returns the count, any drift, whether an adapter refresh is waiting,
+   * and whether the user may contribute to population clustering.
    */
-  async addFeedback(owner: string, entry: Omit<FeedbackRecord, 'created_at'>, signal: FeedbackSignal, training: { examples: TrainingExample[]; normal: number; refresh: number }) {
-    this.bind(owner);
-    const key = await this.key(owner);
-    const count = await insertFeedback(this.sql(), key, owner, entry);
+  async addFeedback(owner: string, entry: Omit<FeedbackRecord, 'created_at'>, signal: FeedbackSignal) {
+    if (!this.ownsJob(owner, entry.job_id)) return { missing: 'job_id' as const };
+    if (entry.chosen_over && !this.ownsJob(owner, entry.chosen_over)) return { missing: 'chosen_over' as const };
+    const count = await insertFeedback(this.sql(), await this.key(owner), owner, entry);
     const profile = await this.getProfile(owner);
     const learned = await this.serialized(() => learnFromJobFeedback(this.sql(), this.keySource(owner), owner, profile, signal, Date.now()));
-    const take = learned.refreshRequested ? training.refresh : training.normal;
+    return { missing: null, count, ...learned };
+  }
+
+  /**
+   * Keeps training examples derived from feedback (texts pseudonymized, sealed here) and hands over
+   * a batch once `normal` are waiting — `refresh` while a drift alarm's adapter refresh is
+   * requested, which also flushes a batch without a new example.
+   */
+  async addTrainingExamples(owner: string, examples: TrainingExample[], thresholds: { normal: number; refresh: number }): Promise<{ taken: TrainingExample[]; refresh: boolean }> {
+    this.bind(owner);
+    const key = await this.key(owner);
+    const refresh = (await loadPersonalization(this.sql(), this.keySource(owner), owner)).adapterRefreshRequested;
     let taken: TrainingExample[] = [];
-    for (const example of training.examples.length ? training.examples : learned.refreshRequested ? [null] : []) {
-      const kept = await keepTrainingExample(this.sql(), key, owner, example, take);
+    for (const example of examples.length ? examples : refresh ? [null] : []) {
+      const kept = await keepTrainingExample(this.sql(), key, owner, example, refresh ? thresholds.refresh : thresholds.normal);
       if (kept.taken.length) taken = kept.taken;
     }
-    return { count, ...learned, taken };
+    return { taken, refresh };
   }
 
   /** Charges and returns the user's contribution to a population-clustering round (see `takeClusterContribution`). */
