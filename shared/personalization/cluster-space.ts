@@ -19,7 +19,7 @@
 import { STYLES, type Style } from '../api/profile';
 import { createSeededRng } from '../random/seeded-rng';
 import { PREFERENCE_ATTRIBUTES, createPreferenceState, posteriorMean, type PreferenceState } from './preference-model';
-import { cosineSimilarity, DEFAULT_EMBEDDING_DIM } from './text-embedding';
+import { cosineSimilarity, DEFAULT_EMBEDDING_DIM, normalizeL2 } from './text-embedding';
 import { buildUserEmbedding, type PreferenceMeans } from './user-embedding';
 
 /** Dimension of the cluster space. */
@@ -49,16 +49,6 @@ export function clusterProjection(length: number): Float64Array {
   return matrix;
 }
 
-/** Scales to unit length in place (the zero vector stays zero) and returns the array. */
-function normalize<T extends Float32Array | number[]>(vector: T): T {
-  let sum = 0;
-  for (let i = 0; i < vector.length; i++) sum += vector[i] * vector[i];
-  if (sum === 0) return vector;
-  const inv = 1 / Math.sqrt(sum);
-  for (let i = 0; i < vector.length; i++) vector[i] *= inv;
-  return vector;
-}
-
 /**
  * A user embedding of any length in the 16-d cluster space: the public random projection, then
  * unit length. The zero vector maps to the zero vector.
@@ -75,7 +65,7 @@ export function projectToClusterSpace(userEmbedding: ArrayLike<number>): Float32
     if (!Number.isFinite(dot)) throw new RangeError('userEmbedding must be finite');
     out[i] = dot;
   }
-  return normalize(out);
+  return normalizeL2(out);
 }
 
 /** Posterior means of a user with no evidence (uniform everywhere), with the style replaced. */
