@@ -5,12 +5,13 @@
  * worker's own side of selection and mixing is tested in gpu-worker/); what the model would be
  * asked to do is read from the queued job.
  */
-import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
 import { tenantStorageKey } from '../../shared/crypto/hmac';
-import type { GenerateJob } from '../../shared/jobs/generate-job';
+import { TRAIN_EXPERTS_QUEUE, trainExpertsJobId } from '../../shared/jobs/train-experts-job';
+import { QUEUE_PREFIX, type GenerateJob } from '../../shared/jobs/generate-job';
 import { EXPERT_REGISTRY_KEY, expertClustersKey, registerExpert } from '../../shared/personalization/expert-registry';
 import { CLUSTER_PRIOR_STRENGTH, type ReleasedClusters } from '../../shared/personalization/population-clusters';
 import { TEST_SECRETS } from './edge-harness';
@@ -105,6 +106,10 @@ describe('population clusters and cold start', () => {
     expect(status.open_round).toEqual({ round: '2', contributors: 0 });
     const published = JSON.parse((await redis.get(expertClustersKey(await tenantKey())))!) as ReleasedClusters;
     expect(published.round).toBe('1');
+    const trainQueue = new Queue(TRAIN_EXPERTS_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
+    const training = await trainQueue.getJob(trainExpertsJobId(await tenantKey(), '1'));
+    await trainQueue.close();
+    expect(training?.data).toMatchObject({ kind: 'clusters', tenant: await tenantKey(), round: '1' }); // a worker trains the cluster experts
     const kv = await (await mf.getKVNamespace('ATTUNE_KV')).get(`clusters:${await tenantKey()}`, 'json');
     expect(kv).toEqual(published);
     for (const user of users) {

@@ -6,12 +6,16 @@
  * their cluster-space point and style posterior mean, which the tenant's PopulationClusters object
  * adds to its running sums. A contribution that arrives after its round closed is refused and the
  * charge refunded. A release (round full, or an admin's `POST /v1/admin/clusters/release`) is
- * published to KV, where the submit path reads it for cold start, and to Redis, where
- * `attune experts train-clusters` reads it to train one adapter per cluster.
+ * published to KV, where the submit path reads it for cold start, and to Redis, with a
+ * `train-experts` job that has a worker train one adapter per cluster (as
+ * `attune experts train-clusters` does by hand).
  *
  * Settings (Worker vars): `CLUSTER_EPSILON_PER_ROUND` (ε each contributor pays per round, at the
  * tenant's δ; default 0.2) and `CLUSTER_ROUND_SIZE` (contributions that close a round; default 1000).
  */
+import { Queue } from 'bullmq';
+import { QUEUE_PREFIX } from '../../../shared/jobs/generate-job';
+import { TRAIN_EXPERTS_QUEUE, trainExpertsJobId, type TrainExpertsJob } from '../../../shared/jobs/train-experts-job';
 import { CONTRIBUTE_AFTER_FEEDBACK } from '../../../shared/personalization/cold-start';
 import { expertClustersKey } from '../../../shared/personalization/expert-registry';
 import { clusterRoundCharge, noiseForClusterRound, type ReleasedClusters } from '../../../shared/personalization/population-clusters';
@@ -70,10 +74,25 @@ export async function contributeToClusters(
   return 'released';
 }
 
-/** Stores a release where the submit path (KV) and the workers' cluster-expert training (Redis) read it. */
+/**
+ * Stores a release where the submit path (KV) and the workers' cluster-expert training (Redis)
+ * read it, and queues that training (`train-experts`, one job per tenant and round).
+ */
 export async function publishRelease(env: EdgeEnv, tenantKey: string, released: ReleasedClusters): Promise<void> {
   await env.ATTUNE_KV.put(releasedClustersKvKey(tenantKey), JSON.stringify(released));
-  await withRedis(env.REDIS_URL, (redis) => redis.set(expertClustersKey(tenantKey), JSON.stringify(released)));
+  await withRedis(env.REDIS_URL, async (redis) => {
+    await redis.set(expertClustersKey(tenantKey), JSON.stringify(released));
+    const queue = new Queue(TRAIN_EXPERTS_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
+    try {
+      const job: TrainExpertsJob = { kind: 'clusters', tenant: tenantKey, round: released.round, requested_at: new Date().toISOString() };
+      await queue.add('train-experts', job, {
+        jobId: trainExpertsJobId(tenantKey, released.round), attempts: 3, backoff: { type: 'exponential', delay: 30_000 },
+        removeOnComplete: { age: 30 * 86_400, count: 1000 }, removeOnFail: { age: 30 * 86_400, count: 1000 },
+      });
+    } finally {
+      await queue.close().catch(() => {});
+    }
+  });
 }
 
 /** Feedback's hook: contributes in the background when the user has given enough feedback. */
