@@ -2,8 +2,9 @@
  * @module gpu-worker/worker/start-worker
  * Assembles one worker process in-process: loads the model once, starts a BullMQ `Worker` on the
  * `generate` queue (its concurrency is the engine's batch size, so concurrent jobs share decode
- * steps), a second one on `train-adapter` (one training job at a time), the adapter store, the
- * heartbeat and the completion reports, and stops them all in order on `close()`.
+ * steps), a second one on `train-adapter` and a third on `train-experts` (one training job at a
+ * time each, sharing one copy of the training model), the adapter store, the heartbeat and the
+ * completion reports, and stops them all in order on `close()`.
  * `main.ts` wires this to process signals; tests call it directly.
  */
 import { basename, resolve } from 'node:path';
@@ -11,6 +12,7 @@ import { Worker, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { GENERATE_QUEUE, QUEUE_PREFIX, type GenerateJobResult } from '../../../shared/jobs/generate-job';
 import { TRAIN_ADAPTER_QUEUE, type TrainAdapterJobResult } from '../../../shared/jobs/train-adapter-job';
+import { TRAIN_EXPERTS_QUEUE } from '../../../shared/jobs/train-experts-job';
 import { loadKeyring, type Keyring } from '../../../shared/privacy/crypto/keyring';
 import { AdapterStore } from '../adapters/adapter-store';
 import { createServingAdapterResolver } from '../adapters/serving-adapter';
@@ -23,6 +25,8 @@ import { createGenerateProcessor } from './generate-processor';
 import { startHeartbeat, type Heartbeat } from './heartbeat';
 import { startRetentionSweep } from './retention-sweep';
 import { createTrainAdapterProcessor } from './train-adapter-processor';
+import { createTrainExpertsProcessor, type TrainExpertsJobResult } from './train-experts-processor';
+import { trainingModelLoader } from './training-model';
 
 /** Options for {@link startWorker}. */
 export interface StartWorkerOptions {
@@ -84,6 +88,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const streams = new Redis(config.redisUrl);
   const trainConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const expertsConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const shutdown = new AbortController();
   const { manifest, config: modelConfig } = generator.model;
   const adapters = new AdapterStore({
@@ -105,16 +110,27 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   worker.on('failed', (job, error) => {
     if (job) logger.warn('job failed', { jobId: job.id, attemptsMade: job.attemptsMade, final: isFinalFailure(job, error), error: error.message });
   });
-  // Training jobs run one at a time: each holds a training graph and optimizer state, and the
-  // per-user lock (train-lock.ts) keeps two workers off the same user's adapter.
+  // Training jobs run one at a time per queue: each holds a training graph and optimizer state, and
+  // the per-user lock (train-lock.ts) keeps two workers off the same user's adapter.
+  const trainingModel = trainingModelLoader(config.modelDir);
   const trainWorker = new Worker<unknown, TrainAdapterJobResult>(
     TRAIN_ADAPTER_QUEUE,
-    createTrainAdapterProcessor({ modelDir: config.modelDir, store: adapters, redis: streams, shutdownSignal: shutdown.signal, logger }),
+    createTrainAdapterProcessor({ modelDir: config.modelDir, trainingModel, store: adapters, redis: streams, shutdownSignal: shutdown.signal, logger }),
     { connection: trainConnection, prefix: QUEUE_PREFIX, concurrency: 1, autorun: true, name: workerId, ...options.bullmq },
   );
   trainWorker.on('error', (error) => logger.error('queue error', { workerId, queue: TRAIN_ADAPTER_QUEUE, error: error.message }));
   trainWorker.on('failed', (job, error) => {
     if (job) logger.warn('train-adapter job failed', { jobId: job.id, attemptsMade: job.attemptsMade, final: isFinalFailure(job, error), error: error.message });
+  });
+  // One job per tenant and round, queued by the edge when it releases the tenant's clusters.
+  const expertsWorker = new Worker<unknown, TrainExpertsJobResult>(
+    TRAIN_EXPERTS_QUEUE,
+    createTrainExpertsProcessor({ trainingModel, store: adapters, redis: streams, shutdownSignal: shutdown.signal, logger }),
+    { connection: expertsConnection, prefix: QUEUE_PREFIX, concurrency: 1, autorun: true, name: workerId, ...options.bullmq },
+  );
+  expertsWorker.on('error', (error) => logger.error('queue error', { workerId, queue: TRAIN_EXPERTS_QUEUE, error: error.message }));
+  expertsWorker.on('failed', (job, error) => {
+    if (job) logger.warn('train-experts job failed', { jobId: job.id, attemptsMade: job.attemptsMade, final: isFinalFailure(job, error), error: error.message });
   });
   const reporter = new CompletionReporter({ edgeUrl: config.edgeUrl, secret: config.internalApiSecret, fetch: options.fetch, logger });
   reportCompletions(worker, reporter, logger);
@@ -122,18 +138,18 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   let heartbeat: Heartbeat;
   let retention: { stop(): void } | undefined;
   try {
-    await Promise.all([worker.waitUntilReady(), trainWorker.waitUntilReady()]);
+    await Promise.all([worker.waitUntilReady(), trainWorker.waitUntilReady(), expertsWorker.waitUntilReady()]);
     heartbeat = startHeartbeat(streams, { workerId, intervalMs: config.heartbeatIntervalMs, logger });
     await heartbeat.ready;
     retention = startRetentionSweep(streams, { retentionMs: config.retentionDays * 86_400_000, intervalMs: config.retentionSweepIntervalMs, logger });
   } catch (error) {
-    await Promise.all([worker.close(true).catch(() => {}), trainWorker.close(true).catch(() => {})]);
+    await Promise.all([worker, trainWorker, expertsWorker].map((w) => w.close(true).catch(() => {})));
     await generator.close();
-    for (const c of [connection, streams, trainConnection]) c.disconnect();
+    for (const c of [connection, streams, trainConnection, expertsConnection]) c.disconnect();
     throw error;
   }
   logger.info('worker started', {
-    workerId, queue: GENERATE_QUEUE, trainQueue: TRAIN_ADAPTER_QUEUE, concurrency: config.concurrency, provider: generator.session.provider, model,
+    workerId, queue: GENERATE_QUEUE, trainQueue: TRAIN_ADAPTER_QUEUE, expertsQueue: TRAIN_EXPERTS_QUEUE, concurrency: config.concurrency, provider: generator.session.provider, model,
   });
 
   let closing: Promise<void> | null = null;
@@ -141,7 +157,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     (closing ??= (async () => {
       logger.info('worker stopping: taking no new jobs, waiting for running ones', { workerId, drainTimeoutMs: config.drainTimeoutMs });
       // `close()` without force stops fetching and resolves once every running job has ended.
-      const drained = Promise.all([worker.close(), trainWorker.close()]);
+      const drained = Promise.all([worker.close(), trainWorker.close(), expertsWorker.close()]);
       if (!(await settlesWithin(drained, config.drainTimeoutMs))) {
         // Force-close. Each running processor sees `shutdown` abort: generation stops at the next
         // decode step, the job moves back to the front of the wait list (`job.moveToWait`, no
@@ -161,7 +177,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
       retention?.stop();
       await heartbeat.stop();
       await generator.close();
-      await Promise.all([connection, streams, trainConnection].map((c) => c.quit().catch(() => c.disconnect())));
+      await Promise.all([connection, streams, trainConnection, expertsConnection].map((c) => c.quit().catch(() => c.disconnect())));
       logger.info('worker stopped', { workerId });
     })());
 

@@ -31,12 +31,14 @@ import { silentLogger, type Logger } from '../runtime/logger';
 import type { ChatMessage } from '../tokenizer/load';
 import { runAdapterTraining, type TrainingExamples } from './adapter-training-run';
 import { acquireTrainLock, TRAIN_LOCK_TTL_MS } from './train-lock';
-import { loadTrainingModel, type TrainingModel } from './training-model';
+import { trainingModelLoader, type TrainingModel } from './training-model';
 
 /** Options of {@link createTrainAdapterProcessor}. */
 export interface TrainAdapterProcessorOptions {
   /** The model directory (Hugging Face layout: training needs the source checkpoint). */
   modelDir: string;
+  /** The base model, shared with the worker's other training queue. @default trainingModelLoader(modelDir) */
+  trainingModel?: () => Promise<TrainingModel>;
   /** Where users' adapters are read and saved. */
   store: Pick<AdapterStore, 'current' | 'save' | 'versions'>;
   /** Connection for the per-user lock (not the BullMQ one). */
@@ -128,12 +130,8 @@ function startingAdapter(current: LoraAdapter | null, job: TrainAdapterJob, mode
 export function createTrainAdapterProcessor(options: TrainAdapterProcessorOptions): TrainAdapterProcessor {
   const { store, redis, shutdownSignal } = options;
   const logger = options.logger ?? silentLogger;
-  let model: Promise<TrainingModel> | null = null;
-  const loadModel = (): Promise<TrainingModel> =>
-    (model ??= loadTrainingModel(options.modelDir).catch((error: unknown) => {
-      model = null; // a transient failure (I/O) is retried by the next job
-      throw error;
-    }));
+  // Loaded on the first job and kept; a transient failure (I/O) is retried by the next job.
+  const loadModel = options.trainingModel ?? trainingModelLoader(options.modelDir);
 
   return async function processTrainAdapterJob(job, token, signal) {
     const startedAt = Date.now();

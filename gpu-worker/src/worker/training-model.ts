@@ -62,3 +62,21 @@ export async function loadTrainingModel(modelDir: string): Promise<TrainingModel
     tokenizer: await loadTokenizer(modelDir),
   };
 }
+
+/**
+ * Loads `modelDir`'s training view on the first call and keeps it for the life of the process, so
+ * the worker's training queues share one copy of the base weights; a failed load (I/O) is retried
+ * by the next call.
+ *
+ * @example
+ * const trainingModel = trainingModelLoader(config.modelDir);
+ * const model = await trainingModel();
+ */
+export function trainingModelLoader(modelDir: string): () => Promise<TrainingModel> {
+  let model: Promise<TrainingModel> | null = null;
+  return () =>
+    (model ??= loadTrainingModel(modelDir).catch((error: unknown) => {
+      model = null;
+      throw error;
+    }));
+}
