@@ -40,6 +40,7 @@ import type { PreferenceScorer } from '../generation/preference-scorer';
 import { generateCandidates, type GenerationDone } from './candidate-generation';
 import { selectCandidate } from './candidate-selection';
 import { TokenStreamWriter } from './token-stream';
+import { parsePayload } from './job-payload';
 
 /** What the processor needs of a `TextGenerator`. */
 export interface GenerationSource {
@@ -91,12 +92,7 @@ export function isUnrecoverable(error: unknown): boolean {
 }
 
 /** Payload → validated job, or an `UnrecoverableError` naming each offending field. */
-function parseJob(data: unknown): GenerateJob {
-  const parsed = generateJobSchema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'payload'}: ${i.message}`);
-  throw new UnrecoverableError(`invalid job payload: ${issues.join('; ')}`);
-}
+const parseJob = (data: unknown): GenerateJob => parsePayload(generateJobSchema, data);
 
 /** The token stream of a payload that failed validation, when it still asks for one. */
 function streamOfInvalidJob(data: unknown, redis: Redis): TokenStreamWriter | null {

@@ -32,6 +32,7 @@ import type { ChatMessage } from '../tokenizer/load';
 import { runAdapterTraining, type TrainingExamples } from './adapter-training-run';
 import { acquireTrainLock, TRAIN_LOCK_TTL_MS } from './train-lock';
 import { trainingModelLoader, type TrainingModel } from './training-model';
+import { parsePayload } from './job-payload';
 
 /** Options of {@link createTrainAdapterProcessor}. */
 export interface TrainAdapterProcessorOptions {
@@ -55,12 +56,7 @@ export interface TrainAdapterProcessorOptions {
 export type TrainAdapterProcessor = (job: Job, token: string | undefined, signal: AbortSignal | undefined) => Promise<TrainAdapterJobResult>;
 
 /** Payload → validated job, or an `UnrecoverableError` naming each offending field. */
-function parseJob(data: unknown): TrainAdapterJob {
-  const parsed = trainAdapterJobSchema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'payload'}: ${i.message}`);
-  throw new UnrecoverableError(`invalid job payload: ${issues.join('; ')}`);
-}
+const parseJob = (data: unknown): TrainAdapterJob => parsePayload(trainAdapterJobSchema, data);
 
 /** Checks what the schema cannot know: the compiled targets and maximum rank. */
 function checkAgainstModel(job: TrainAdapterJob, model: TrainingModel): void {

@@ -25,6 +25,7 @@ import type { AdapterStore } from '../adapters/adapter-store';
 import { silentLogger, type Logger } from '../runtime/logger';
 import { ExpertTrainingError, readClusterRelease, trainClusterExperts, type ClusterTrainingResult } from '../training/experts/expert-training';
 import type { TrainingModel } from './training-model';
+import { parsePayload } from './job-payload';
 
 /** What a `train-experts` job completes with. */
 export type TrainExpertsJobResult =
@@ -51,12 +52,7 @@ export interface TrainExpertsProcessorOptions {
 export type TrainExpertsProcessor = (job: Job, token: string | undefined, signal: AbortSignal | undefined) => Promise<TrainExpertsJobResult>;
 
 /** Payload → validated job, or an `UnrecoverableError` naming each offending field. */
-function parseJob(data: unknown): TrainExpertsJob {
-  const parsed = trainExpertsJobSchema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'payload'}: ${i.message}`);
-  throw new UnrecoverableError(`invalid job payload: ${issues.join('; ')}`);
-}
+const parseJob = (data: unknown): TrainExpertsJob => parsePayload(trainExpertsJobSchema, data);
 
 /**
  * Builds the `train-experts` queue's processor.
