@@ -5,8 +5,9 @@
  * A. The engine's own work per rating, in process: `learnFromRating` (posterior, forgetting,
  *    Page-Hinkley, user embedding) and `chooseTemplate` + `renderSystemTemplate` for the next
  *    request — what the UserState object computes inside one call.
- * B. The edge, end to end in workerd with real Redis: `POST /v1/feedback` (job lookup in Redis,
- *    sealed feedback and engine state in the Durable Object, posterior and drift update), then the
+ * B. The edge, end to end in workerd with real Redis: `POST /v1/feedback` (ownership, sealed
+ *    feedback and engine state in the Durable Object, posterior and drift update; the job lookup
+ *    in Redis and the training bookkeeping run after the 202), then the
  *    next `POST /v1/generate` that uses the updated posterior. Jobs are answered by a BullMQ worker
  *    in this process that echoes (no model: this measures the edge, not generation).
  * Target (issue): p99 < 20 ms at the edge for the feedback → posterior path.
@@ -93,7 +94,7 @@ process.stdout.write([
   markdownTable(['measure', 'samples', 'p50', 'p90', 'p99', 'max'], [
     row('learnFromRating (posterior + drift + embedding), in process', learn),
     row('chooseTemplate + render, in process', choose),
-    row('POST /v1/feedback round trip (workerd + Redis + Durable Object)', edge.feedback),
+    row('POST /v1/feedback round trip (workerd + Durable Object; Redis work after the 202)', edge.feedback),
     row('next POST /v1/generate round trip (uses the updated posterior)', edge.next),
   ]),
   '',

@@ -46,7 +46,8 @@ export function registerFeedbackRoutes(app: OpenAPIHono<AppEnv>): void {
       if (learned.missing) throw new ApiHttpError(404, 'not_found', `no job ${body[learned.missing]}`, learned.missing);
       // Training examples and population clustering follow in the background: the 202 waits only
       // for the posterior update (one UserState call; the < 20 ms target).
-      c.executionCtx.waitUntil(gatherTraining(c, body, written, learned.refreshRequested).catch((error: unknown) => {
+      // Started on a later turn of the event loop, so the 202 is written before its work begins.
+      c.executionCtx.waitUntil(afterResponse().then(() => gatherTraining(c, body, written, learned.refreshRequested)).catch((error: unknown) => {
         console.error(JSON.stringify({ level: 'warn', msg: 'training examples from feedback not kept', error: error instanceof Error ? error.message : String(error) }));
       }));
       afterFeedback(c.env, c.executionCtx, c.get('tenantKey'), ownerKey, learned);
@@ -54,6 +55,9 @@ export function registerFeedbackRoutes(app: OpenAPIHono<AppEnv>): void {
     },
   );
 }
+
+/** Resolves on a later turn of the event loop. */
+const afterResponse = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** The entry kept in the user's state (sealed there; exported by `GET /v1/me/export`). */
 function feedbackRecord(body: FeedbackRequest): Omit<FeedbackRecord, 'created_at'> {
