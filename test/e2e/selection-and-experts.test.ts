@@ -15,6 +15,7 @@ import { QUEUE_PREFIX, type GenerateJob } from '../../shared/jobs/generate-job';
 import { EXPERT_REGISTRY_KEY, expertClustersKey, registerExpert } from '../../shared/personalization/expert-registry';
 import { CLUSTER_PRIOR_STRENGTH, type ReleasedClusters } from '../../shared/personalization/population-clusters';
 import { TEST_SECRETS } from './edge-harness';
+import { waitFor } from './stack-harness';
 import { startEchoEdge, type CallInit, type EchoEdge } from './echo-edge';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/15';
@@ -104,11 +105,12 @@ describe('population clusters and cold start', () => {
     expect(status.latest).toMatchObject({ round: '1', epsilon: expect.any(Number), clusters: expect.any(Array) });
     expect(status.latest.epsilon).toBeLessThanOrEqual(0.2);
     expect(status.open_round).toEqual({ round: '2', contributors: 0 });
+    // The object releases first; publishing to KV and Redis and queueing the training follow in the background.
+    const trainQueue = new Queue(TRAIN_EXPERTS_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
+    const training = await waitFor(async () => trainQueue.getJob(trainExpertsJobId(await tenantKey(), '1')), 10_000, 'the train-experts job');
+    await trainQueue.close();
     const published = JSON.parse((await redis.get(expertClustersKey(await tenantKey())))!) as ReleasedClusters;
     expect(published.round).toBe('1');
-    const trainQueue = new Queue(TRAIN_EXPERTS_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
-    const training = await trainQueue.getJob(trainExpertsJobId(await tenantKey(), '1'));
-    await trainQueue.close();
     expect(training?.data).toMatchObject({ kind: 'clusters', tenant: await tenantKey(), round: '1' }); // a worker trains the cluster experts
     const kv = await (await mf.getKVNamespace('ATTUNE_KV')).get(`clusters:${await tenantKey()}`, 'json');
     expect(kv).toEqual(published);
