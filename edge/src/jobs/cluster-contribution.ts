@@ -16,9 +16,9 @@
 import { Queue } from 'bullmq';
 import { QUEUE_PREFIX } from '../../../shared/jobs/generate-job';
 import { TRAIN_EXPERTS_QUEUE, trainExpertsJobId, type TrainExpertsJob } from '../../../shared/jobs/train-experts-job';
-import { CONTRIBUTE_AFTER_FEEDBACK } from '../../../shared/personalization/cold-start';
 import { expertClustersKey } from '../../../shared/personalization/expert-registry';
 import { clusterRoundCharge, noiseForClusterRound, type ReleasedClusters } from '../../../shared/personalization/population-clusters';
+import type { BudgetPolicy } from '../../../shared/privacy/ledger/budget-ledger';
 import type { EdgeEnv } from '../env';
 import { tenantPrivacy } from '../privacy/tenant-config';
 import { withRedis } from '../queue/redis-connection';
@@ -34,20 +34,19 @@ export const DEFAULT_CLUSTER_EPSILON_PER_ROUND = 0.2;
  * clusters too thin to use and two whose priors were mostly noise (docs/personalization.md).
  */
 export const DEFAULT_CLUSTER_ROUND_SIZE = 1000;
-export { CONTRIBUTE_AFTER_FEEDBACK };
 
 /** The tenant's PopulationClusters object. */
 export function populationStub(env: EdgeEnv, tenantKey: string): DurableObjectStub<PopulationClusters> {
   return env.POPULATION_CLUSTERS.get(env.POPULATION_CLUSTERS.idFromName(tenantKey)) as unknown as DurableObjectStub<PopulationClusters>;
 }
 
-/** σ, δ and round size from the Worker's vars and the tenant's budget δ. */
-export async function releasePolicy(env: EdgeEnv, tenantKey: string): Promise<ReleasePolicy & { epsilon: number }> {
+/** σ, δ and round size from the Worker's vars and the tenant's budget (returned too, for the charge). */
+export async function releasePolicy(env: EdgeEnv, tenantKey: string): Promise<ReleasePolicy & { epsilon: number; budget: BudgetPolicy }> {
   const vars = env as unknown as Record<string, string | undefined>;
   const epsilon = Number(vars.CLUSTER_EPSILON_PER_ROUND) || DEFAULT_CLUSTER_EPSILON_PER_ROUND;
   const roundSize = Math.max(1, Math.floor(Number(vars.CLUSTER_ROUND_SIZE) || DEFAULT_CLUSTER_ROUND_SIZE));
-  const { delta } = (await tenantPrivacy(env, tenantKey)).budget;
-  return { epsilon, delta, roundSize, sigma: noiseForClusterRound(epsilon, delta) };
+  const { budget } = await tenantPrivacy(env, tenantKey);
+  return { epsilon, delta: budget.delta, roundSize, sigma: noiseForClusterRound(epsilon, budget.delta), budget };
 }
 
 /**
@@ -62,7 +61,7 @@ export async function contributeToClusters(
   if (round === contributedRound) return 'skipped';
   const policy = await releasePolicy(env, tenantKey);
   const user = userStateStub(env, owner);
-  const taken = await user.clusterContribution(owner, round, clusterRoundCharge(policy.sigma), (await tenantPrivacy(env, tenantKey)).budget);
+  const taken = await user.clusterContribution(owner, round, clusterRoundCharge(policy.sigma), policy.budget);
   if (!taken) return 'skipped';
   const { accepted, released } = await population.contribute(round, taken.contribution, policy);
   if (!accepted) {
