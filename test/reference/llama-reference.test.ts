@@ -4,22 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { referenceForward, referenceInvFreq, type ReferenceConfig, type ReferenceLora, type WeightLookup } from './llama-reference';
+import { mulberry32 } from '../../shared/personalization/mulberry32.test-fixture';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers (deliberately naive and independent of the implementation under test)
 // ---------------------------------------------------------------------------------------------
 
-/** mulberry32: small seeded PRNG returning floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randArray(rng: () => number, n: number, scale: number): Float32Array {
   const a = new Float32Array(n);
